@@ -1,0 +1,2 @@
+export { createLogger, REDACTED_PATHS, type Logger, type LoggerOptions } from './logger.js';
+export { createMetricsRegistry, startMetricsServer, Registry, type MetricsServer } from './metrics.js';

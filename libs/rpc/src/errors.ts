@@ -1,0 +1,78 @@
+import { Code, ConnectError } from '@connectrpc/connect';
+
+export { Code, ConnectError } from '@connectrpc/connect';
+
+/**
+ * The base of every error a handler throws on purpose. `message` is public: it reaches the caller
+ * and must help a person act. `detail` is private: it reaches the logs only. Neither may contain
+ * a token.
+ */
+export class ServiceError extends Error {
+  override readonly name: string = 'ServiceError';
+  constructor(
+    readonly code: Code,
+    message: string,
+    readonly detail?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export class InvalidArgumentError extends ServiceError {
+  override readonly name = 'InvalidArgumentError';
+  constructor(message: string, detail?: string) {
+    super(Code.InvalidArgument, message, detail);
+  }
+}
+
+export class NotFoundError extends ServiceError {
+  override readonly name = 'NotFoundError';
+  constructor(message: string, detail?: string) {
+    super(Code.NotFound, message, detail);
+  }
+}
+
+export class PermissionDeniedError extends ServiceError {
+  override readonly name = 'PermissionDeniedError';
+  constructor(message: string, detail?: string) {
+    super(Code.PermissionDenied, message, detail);
+  }
+}
+
+export class UnauthenticatedError extends ServiceError {
+  override readonly name = 'UnauthenticatedError';
+  constructor(message: string, detail?: string) {
+    super(Code.Unauthenticated, message, detail);
+  }
+}
+
+export class FailedPreconditionError extends ServiceError {
+  override readonly name = 'FailedPreconditionError';
+  constructor(message: string, detail?: string) {
+    super(Code.FailedPrecondition, message, detail);
+  }
+}
+
+export class UnavailableError extends ServiceError {
+  override readonly name = 'UnavailableError';
+  constructor(message: string, detail?: string, options?: { cause?: unknown }) {
+    super(Code.Unavailable, message, detail, options);
+  }
+}
+
+/**
+ * The one place where thrown values become wire errors. A ServiceError keeps its code and public
+ * message; a ConnectError passes through (it already is a wire error, e.g. a deadline); anything
+ * else is a bug and becomes INTERNAL with nothing of it leaked to the caller.
+ */
+export function toConnectError(error: unknown): ConnectError {
+  if (error instanceof ServiceError) return new ConnectError(error.message, error.code, undefined, undefined, error);
+  if (error instanceof ConnectError) return error;
+  return new ConnectError('internal error', Code.Internal, undefined, undefined, error);
+}
+
+/** True for errors that are not the caller's fault and should be logged as errors. */
+export function isServerFault(error: ConnectError): boolean {
+  return [Code.Internal, Code.Unknown, Code.DataLoss, Code.Unimplemented].includes(error.code);
+}

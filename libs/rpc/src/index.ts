@@ -1,0 +1,12 @@
+export { callerKey, callerOf, type Caller, type PropertyLookup } from './auth/caller.js';
+export { CallerResolver, parseSubjectAltName } from './auth/peer-identity.js';
+export { anyCaller, registeredCaller, hasAnyProperty, type Rule } from './auth/rules.js';
+export * from './errors.js';
+export { defineService, notImplemented, type ServiceDefinition, type ServiceSpec, type MethodSpec } from './server/define-service.js';
+export { bindService } from './server/bind-service.js';
+export { RpcMetrics } from './server/rpc-metrics.js';
+export { startGrpcServer, MAX_MESSAGE_BYTES, type RpcServer, type GrpcServerOptions } from './server/grpc-server.js';
+export { startConnectServer, type ConnectServerOptions } from './server/connect-server.js';
+export { createServiceTransport, propagate, type ServiceTransportOptions } from './client/transport.js';
+export { TlsWatcher, type TlsWatcherOptions } from './tls/tls-watcher.js';
+export { readTlsMaterial, MIN_TLS_VERSION, type TlsFiles, type TlsMaterial } from './tls/tls-material.js';

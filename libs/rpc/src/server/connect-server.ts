@@ -1,0 +1,98 @@
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { createContextValues } from '@connectrpc/connect';
+import { connectNodeAdapter } from '@connectrpc/connect-node';
+import { createSecureServer, type Http2SecureServer, type Http2Session } from 'node:http2';
+import type { Logger } from 'pino';
+import { callerKey, type Caller } from '../auth/caller.js';
+import type { CallerResolver } from '../auth/peer-identity.js';
+import { MIN_TLS_VERSION, secureContextOptions } from '../tls/tls-material.js';
+import type { TlsWatcher } from '../tls/tls-watcher.js';
+import { bindService } from './bind-service.js';
+import type { ServiceDefinition } from './define-service.js';
+import { MAX_MESSAGE_BYTES, type RpcServer } from './grpc-server.js';
+import type { RpcMetrics } from './rpc-metrics.js';
+
+export interface ConnectServerOptions {
+  services: readonly ServiceDefinition[];
+  tls: TlsWatcher;
+  callers: CallerResolver;
+  logger: Logger;
+  metrics?: RpcMetrics;
+  maxMessageBytes?: number;
+}
+
+
+/**
+ * The same services over the Connect protocol (and gRPC, gRPC-Web) with connect-node, on HTTPS
+ * with HTTP/1.1 and HTTP/2, mTLS required. It exists for callers that cannot speak HTTP/2 gRPC
+ * (scripts with curl, browsers behind a proxy); the handlers are the very same as on gRPC.
+ */
+export async function startConnectServer(host: string, port: number, options: ConnectServerOptions): Promise<RpcServer> {
+  // The peer certificate is parsed once per TLS connection, not once per call.
+  const callerBySocket = new WeakMap<TLSSocket, Caller | undefined>();
+  const callerOf = (socket: TLSSocket): Caller | undefined => {
+    if (!callerBySocket.has(socket)) {
+      callerBySocket.set(socket, socket.authorized ? options.callers.resolve(socket.getPeerCertificate()) : undefined);
+    }
+    return callerBySocket.get(socket);
+  };
+  const handler = connectNodeAdapter({
+    readMaxBytes: options.maxMessageBytes ?? MAX_MESSAGE_BYTES,
+    routes(router) {
+      for (const definition of options.services) {
+        router.service(definition.service, bindService(definition, { logger: options.logger, metrics: options.metrics }));
+      }
+    },
+    contextValues: (req) => createContextValues().set(callerKey, callerOf(req.socket as TLSSocket)),
+  });
+  const server: Http2SecureServer = createSecureServer(
+    {
+      allowHTTP1: true,
+      requestCert: true,
+      rejectUnauthorized: true,
+      minVersion: MIN_TLS_VERSION,
+      ...secureContextOptions(options.tls.current),
+    },
+    handler,
+  );
+  const onChange = (material: Parameters<typeof secureContextOptions>[0]) => server.setSecureContext(secureContextOptions(material));
+  options.tls.on('change', onChange);
+
+  // http2's close() waits for every client session; they are tracked to be closed on shutdown.
+  const sessions = new Set<Http2Session>();
+  server.on('session', (session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
+  const sockets = new Set<TLSSocket>();
+  server.on('secureConnection', (socket: TLSSocket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const bound = (server.address() as AddressInfo).port;
+  options.logger.info({ address: `${host}:${bound}` }, 'Connect server listening');
+
+  return {
+    port: bound,
+    async shutdown({ drainMs = 0, graceMs = 10_000 } = {}) {
+      options.tls.off('change', onChange);
+      if (drainMs > 0) await new Promise((r) => setTimeout(r, drainMs));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const session of sessions) session.close();
+      const force = setTimeout(() => {
+        for (const session of sessions) session.destroy();
+        for (const socket of sockets) socket.destroy();
+      }, graceMs);
+      // HTTP/1.1 keep-alive connections have no session to close gracefully.
+      for (const socket of sockets) if (socket.alpnProtocol !== 'h2') socket.end();
+      await closed;
+      clearTimeout(force);
+    },
+  };
+}
