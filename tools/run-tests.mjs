@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every *.spec.ts under the given directories (default: apps, libs, tools, e2e) with
+// Runs every *.spec.ts under the given directories (or the given files) (default: apps, libs, tools, e2e) with
 // node's test runner and tsx. Node 20 does not expand globs and passes with zero files, so the
 // list is built here and an empty list is a failure.
 import { spawnSync } from 'node:child_process';
@@ -13,6 +13,7 @@ const dirs = roots.length > 0 ? roots : ['libs', 'apps', 'tools', 'e2e'];
 
 function collect(dir, out) {
   if (!existsSync(dir)) return out;
+  if (!statSync(dir).isDirectory()) return dir.endsWith('.spec.ts') ? [...out, dir] : out;
   for (const entry of readdirSync(dir)) {
     if (entry === 'node_modules' || entry.startsWith('.')) continue;
     const path = join(dir, entry);

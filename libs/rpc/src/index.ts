@@ -10,3 +10,4 @@ export { startConnectServer, type ConnectServerOptions } from './server/connect-
 export { createServiceTransport, propagate, type ServiceTransportOptions } from './client/transport.js';
 export { TlsWatcher, type TlsWatcherOptions } from './tls/tls-watcher.js';
 export { readTlsMaterial, MIN_TLS_VERSION, type TlsFiles, type TlsMaterial } from './tls/tls-material.js';
+export { startRpcApp, closeOnSignals, type RpcApp, type RpcAppOptions, type Endpoint } from './server/rpc-app.js';

@@ -1,4 +1,13 @@
-import { create, fromBinary, toBinary, type DescService, type MessageInitShape, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
+import {
+  create,
+  fromBinary,
+  toBinary,
+  type DescMessage,
+  type DescMethodUnary,
+  type DescService,
+  type MessageInitShape,
+  type MessageShape,
+} from '@bufbuild/protobuf';
 import { credentials, makeGenericClientConstructor, Metadata, type Client, type ServiceError } from '@grpc/grpc-js';
 
 export interface ClientTls {
@@ -7,12 +16,15 @@ export interface ClientTls {
   key?: Buffer | string;
 }
 
-export interface GrpcJsClient {
-  call<I extends DescMessage, O extends DescMessage>(
-    method: string,
-    request: MessageInitShape<I>,
+type In<M> = M extends DescMethodUnary<infer I, infer _O> ? MessageInitShape<I> : never;
+type Out<M> = M extends DescMethodUnary<infer _I, infer O> ? MessageShape<O> : never;
+
+export interface GrpcJsClient<S extends DescService = DescService> {
+  call<K extends keyof S['method'] & string>(
+    method: K,
+    request: In<S['method'][K]>,
     options?: { deadlineMs?: number; metadata?: Record<string, string> },
-  ): Promise<MessageShape<O>>;
+  ): Promise<Out<S['method'][K]>>;
   close(): void;
   raw: Client;
 }
@@ -21,7 +33,7 @@ export interface GrpcJsClient {
  * A plain @grpc/grpc-js client for any service descriptor, independent of the server's code: it is
  * how an external platform service would call Tessera.
  */
-export function grpcJsClient(service: DescService, address: string, tls: ClientTls, serverName: string): GrpcJsClient {
+export function grpcJsClient<S extends DescService>(service: S, address: string, tls: ClientTls, serverName: string): GrpcJsClient<S> {
   const definition = Object.fromEntries(
     service.methods.map((m) => [
       m.localName,
@@ -31,7 +43,7 @@ export function grpcJsClient(service: DescService, address: string, tls: ClientT
         responseStream: false,
         requestSerialize: (msg: MessageInitShape<DescMessage>) => Buffer.from(toBinary(m.input, create(m.input, msg))),
         requestDeserialize: (b: Buffer) => fromBinary(m.input, b),
-        responseSerialize: (msg: never) => Buffer.from(toBinary(m.output, msg)),
+        responseSerialize: (msg: MessageShape<DescMessage>) => Buffer.from(toBinary(m.output, msg)),
         responseDeserialize: (b: Buffer) => fromBinary(m.output, b),
       },
     ]),
@@ -57,7 +69,7 @@ export function grpcJsClient(service: DescService, address: string, tls: ClientT
           request,
           metadata,
           { deadline: Date.now() + (options.deadlineMs ?? 5_000) },
-          (error: ServiceError | null, response: never) => (error ? reject(error) : resolve(response)),
+          (error: ServiceError | null, response: Out<S['method'][typeof method]>) => (error ? reject(error) : resolve(response)),
         );
       });
     },

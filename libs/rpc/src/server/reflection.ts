@@ -1,8 +1,8 @@
-import { create, toBinary, type DescFile, type DescService } from '@bufbuild/protobuf';
-import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
-import { loadFileDescriptorSetFromBuffer, loadSync, type PackageDefinition } from '@grpc/proto-loader';
+import { toBinary, type DescFile, type DescService } from '@bufbuild/protobuf';
+import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
+import type { PackageDefinition } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { HealthService } from '@tessera/contracts';
 
 /**
  * Server reflection (v1 and v1alpha) for the given services and for grpc.health.v1, built from the
@@ -16,10 +16,11 @@ export function createReflection(services: readonly DescService[]): ReflectionSe
     file.dependencies.forEach(visit);
     files.set(file.name, file);
   };
-  services.forEach((service) => visit(service.file));
-  const set = create(FileDescriptorSetSchema, { file: [...files.values()].map((f) => f.proto) });
-  const ours = loadFileDescriptorSetFromBuffer(Buffer.from(toBinary(FileDescriptorSetSchema, set)));
-  const health = loadSync(healthProtoPath);
-  const definition: PackageDefinition = { ...health, ...ours };
+  [...services, HealthService].forEach((service) => visit(service.file));
+  // @grpc/reflection indexes whatever `fileDescriptorProtos` the definition's entries carry. The
+  // original descriptors are handed over as they are: a round trip through proto-loader would
+  // merge files and drop their dependency lists, which breaks clients that link the schema.
+  const ours = { fileDescriptorProtos: [...files.values()].map((f) => Buffer.from(toBinary(FileDescriptorProtoSchema, f.proto))) };
+  const definition = { 'tessera.descriptors': ours } as unknown as PackageDefinition;
   return new ReflectionService(definition);
 }

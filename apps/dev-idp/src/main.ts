@@ -1,0 +1,44 @@
+// dev-idp's composition root: the OpenID Provider of the embedded dev stack, configured from
+// Tessera's configuration (apps.devIdp for itself and its accounts; the IdP entry whose issuer is
+// this one for the idp-gateway's client; apps.authserver for where logins return).
+import { loadConfig, requireApp, type TesseraConfig } from '@tessera/config';
+import { createLogger } from '@tessera/observability';
+import type { DevIdpOptions } from './dev-idp-options.js';
+import { buildDevIdp } from './factory.js';
+import { devFixtures } from './fixtures.js';
+
+const config = loadConfig();
+const logger = createLogger({ name: 'dev-idp', level: config.log.level });
+const idp = await buildDevIdp({ ...optionsFrom(config), logger });
+const { host, port } = requireApp(config, 'devIdp').http;
+await idp.listen(port, host);
+
+function optionsFrom(config: TesseraConfig): DevIdpOptions {
+  const devIdp = requireApp(config, 'devIdp');
+  const callback = config.apps.authserver ? [`${config.apps.authserver.issuer.replace(/\/$/, '')}/auth/callback`] : [];
+  const fixtures = devFixtures(devIdp.issuer, callback);
+  const gateway = Object.values(config.idps).find((idp) => idp.issuer.replace(/\/$/, '') === devIdp.issuer.replace(/\/$/, ''));
+  const clients = fixtures.clients.map((client) =>
+    gateway && client.clientSecret !== undefined
+      ? { ...client, clientId: gateway.clientId, clientSecret: gateway.clientSecrets[0]?.reveal() ?? client.clientSecret }
+      : client,
+  );
+  const accounts = devIdp.accounts.map(({ password, name, email, ...account }) => ({
+    ...account,
+    password: password.reveal(),
+    ...(name === undefined ? {} : { name }),
+    ...(email === undefined ? {} : { email }),
+  }));
+  return { ...fixtures, accounts, clients };
+}
+
+let stopping = false;
+async function stop(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'dev-idp stopping');
+  await idp.close();
+  process.exit(0);
+}
+process.once('SIGINT', (signal) => void stop(signal));
+process.once('SIGTERM', (signal) => void stop(signal));

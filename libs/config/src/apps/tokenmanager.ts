@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { databaseSchema } from '../database.js';
+import { hostPort } from '../host-port.js';
+import { tlsFilesSchema, type TlsFiles } from '../tls-files.js';
+
+export const tokenmanagerConfigSchema = z.strictObject({
+  /** gRPC over mTLS (grpc-js). */
+  grpc: hostPort,
+  /** Optional second listener: Connect / gRPC-Web over HTTPS with mTLS (HTTP/1.1 and h2). */
+  connect: hostPort.optional(),
+  /** Plain HTTP serving /metrics. */
+  metrics: hostPort,
+  tls: tlsFilesSchema.optional(),
+  database: databaseSchema,
+});
+
+export type TokenmanagerConfig = Omit<z.output<typeof tokenmanagerConfigSchema>, 'tls'> & { tls: TlsFiles };

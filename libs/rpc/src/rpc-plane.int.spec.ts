@@ -1,0 +1,293 @@
+// The RPC plane against real servers on port 0, real mTLS and real clients (grpc-js, buf curl,
+// Connect over HTTP/1.1).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { request } from 'node:https';
+import { connect as tlsConnect } from 'node:tls';
+import { promisify } from 'node:util';
+import { createClient } from '@connectrpc/connect';
+import { credentials, loadPackageDefinition, Metadata, status, type ServiceError as GrpcError } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { protoPath as healthProto } from 'grpc-health-check';
+import { TokenManagerService } from '@tessera/contracts';
+import { createLogger } from '@tessera/observability';
+import { createTestPki, grpcJsClient, type TestPki } from '@tessera/testing';
+import { callerOf } from './auth/caller.js';
+import { anyCaller, hasAnyProperty } from './auth/rules.js';
+import { CallerResolver } from './auth/peer-identity.js';
+import { createServiceTransport, propagate } from './client/transport.js';
+import { defineService, notImplemented } from './server/define-service.js';
+import { startConnectServer } from './server/connect-server.js';
+import { startGrpcServer, type RpcServer } from './server/grpc-server.js';
+import { TlsWatcher } from './tls/tls-watcher.js';
+
+const run = promisify(execFile);
+const logger = createLogger({ name: 'test', level: 'silent' });
+const SERVICE = TokenManagerService.typeName;
+
+/** What handlers observed, for assertions on deadlines and cancellation. */
+const seen = { timeoutMs: [] as (number | undefined)[], aborted: [] as boolean[] };
+let downstream: ReturnType<typeof createClient<typeof TokenManagerService>> | undefined;
+
+function testService() {
+  const none = (name: string) => notImplemented(anyCaller, name);
+  return defineService(TokenManagerService, {
+    getToken: none('GetToken'),
+    updateToken: none('UpdateToken'),
+    deleteToken: none('DeleteToken'),
+    getTokensByUserId: none('GetTokensByUserId'),
+    getUserTokensInfo: none('GetUserTokensInfo'),
+    getUsersTokensInfo: notImplemented(hasAnyProperty('ProxyManagement'), 'GetUsersTokensInfo'),
+    listTokenHistory: none('ListTokenHistory'),
+    auditTokens: none('AuditTokens'),
+    ping: none('Ping'),
+    whoami: {
+      allow: anyCaller,
+      handle: (_req, ctx) => ({ subject: callerOf(ctx).id, properties: [...callerOf(ctx).properties] }),
+    },
+    echo: {
+      allow: anyCaller,
+      async handle(request, ctx) {
+        seen.timeoutMs.push(ctx.timeoutMs());
+        if (request.message === 'crash') throw new Error('database password is hunter2');
+        if (request.message === 'forward' && downstream) {
+          return { message: (await downstream.echo({ message: 'slow' }, propagate(ctx))).message };
+        }
+        if (request.message === 'slow') {
+          await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+          seen.aborted.push(ctx.signal.aborted);
+        }
+        return { message: request.message };
+      },
+    },
+  });
+}
+
+describe('RPC plane over mTLS', () => {
+  let pki: TestPki;
+  let grpcServer: RpcServer;
+  let connectServer: RpcServer;
+  let tls: TlsWatcher;
+  let address: string;
+
+  before(async () => {
+    pki = await createTestPki();
+    tls = new TlsWatcher(pki.files('tokenmanager'), { intervalMs: 100 }).start();
+    const registry: Record<string, string[]> = {
+      'spiffe://tessera.dev/demo-service': ['FullDelegation'],
+      'spiffe://tessera.dev/demo-admin': ['ProxyManagement'],
+    };
+    const options = { services: [testService()], tls, callers: new CallerResolver((id) => registry[id]), logger, maxMessageBytes: 64 * 1024 };
+    grpcServer = await startGrpcServer('127.0.0.1', 0, options);
+    connectServer = await startConnectServer('127.0.0.1', 0, options);
+    address = `127.0.0.1:${grpcServer.port}`;
+  });
+
+  after(async () => {
+    await connectServer.shutdown({ graceMs: 1000 });
+    await grpcServer.shutdown({ graceMs: 1000 });
+    tls.stop();
+    pki.remove();
+  });
+
+  const client = (name = 'demo-service') => grpcJsClient(TokenManagerService, address, pki.material(name), 'tokenmanager');
+
+  test('grpc-js: Echo and Whoami with the demo certificate', async () => {
+    const c = client();
+    try {
+      assert.equal((await c.call('echo', { message: 'hello' })).message, 'hello');
+      const who = await c.call('whoami', {});
+      assert.equal(who.subject, 'spiffe://tessera.dev/demo-service');
+      assert.deepEqual(who.properties, ['FullDelegation']);
+    } finally {
+      c.close();
+    }
+  });
+
+  test('a caller lacking the property gets PERMISSION_DENIED naming it; one holding it passes the rule', async () => {
+    const service = client('demo-service');
+    const admin = client('demo-admin');
+    try {
+      await assert.rejects(service.call('getUsersTokensInfo', {}), (e: GrpcError) => {
+        assert.equal(e.code, status.PERMISSION_DENIED);
+        assert.match(e.details, /ProxyManagement/);
+        return true;
+      });
+      await assert.rejects(admin.call('getUsersTokensInfo', {}), (e: GrpcError) => e.code === status.UNIMPLEMENTED);
+    } finally {
+      service.close();
+      admin.close();
+    }
+  });
+
+  test('no certificate, a foreign CA and an expired certificate are refused at the handshake', async () => {
+    const refusals: [string, ReturnType<typeof pki.material>][] = [
+      ['no certificate', { ...pki.material('demo-service'), cert: undefined as never, key: undefined as never }],
+      ['foreign CA', await pki.foreign()],
+      ['expired', await pki.expired('demo-service')],
+    ];
+    for (const [why, material] of refusals) {
+      const c = grpcJsClient(TokenManagerService, address, material, 'tokenmanager');
+      await assert.rejects(c.call('echo', { message: 'x' }, { deadlineMs: 3000 }), (e: GrpcError) => {
+        assert.equal(e.code, status.UNAVAILABLE, why);
+        return true;
+      });
+      c.close();
+    }
+  });
+
+  test('bad input: malformed message, unknown method, oversized payload; the server keeps serving', async () => {
+    const c = client();
+    const raw = (path: string, bytes: Buffer) =>
+      new Promise<void>((resolve, reject) =>
+        c.raw.makeUnaryRequest(path, (b: Buffer) => b, (b: Buffer) => b, bytes, new Metadata(), { deadline: Date.now() + 3000 }, (e) =>
+          e ? reject(e) : resolve(),
+        ),
+      );
+    try {
+      await assert.rejects(raw(`/${SERVICE}/Echo`, Buffer.from([0x0a, 0xff])), (e: GrpcError) => {
+        assert.equal(e.code, status.INVALID_ARGUMENT);
+        assert.match(e.details, /malformed tessera\.tokenmanager\.v1\.EchoRequest/);
+        return true;
+      });
+      await assert.rejects(raw(`/${SERVICE}/NoSuchMethod`, Buffer.alloc(0)), (e: GrpcError) => e.code === status.UNIMPLEMENTED);
+      await assert.rejects(c.call('echo', { message: 'x'.repeat(100 * 1024) }), (e: GrpcError) => e.code === status.RESOURCE_EXHAUSTED);
+      assert.equal((await c.call('echo', { message: 'still here' })).message, 'still here');
+    } finally {
+      c.close();
+    }
+  });
+
+  test('an unexpected error becomes INTERNAL and leaks nothing', async () => {
+    const c = client();
+    try {
+      await assert.rejects(c.call('echo', { message: 'crash' }), (e: GrpcError) => {
+        assert.equal(e.code, status.INTERNAL);
+        assert.doesNotMatch(e.details, /hunter2/);
+        return true;
+      });
+    } finally {
+      c.close();
+    }
+  });
+
+  test('deadlines reach the handler, cancel it, and propagate to downstream calls', async () => {
+    downstream = createClient(TokenManagerService, createServiceTransport({ address, serverName: 'tokenmanager', tls }));
+    const c = client();
+    seen.timeoutMs.length = 0;
+    seen.aborted.length = 0;
+    try {
+      await assert.rejects(c.call('echo', { message: 'forward' }, { deadlineMs: 400 }), (e: GrpcError) => e.code === status.DEADLINE_EXCEEDED);
+      await new Promise((r) => setTimeout(r, 200));
+      const [upstream, down] = seen.timeoutMs;
+      assert.ok(upstream !== undefined && upstream <= 400 && upstream > 0, `upstream saw ${upstream}`);
+      assert.ok(down !== undefined && down <= upstream, `downstream saw ${down}, upstream ${upstream}`);
+      assert.deepEqual(seen.aborted, [true], 'the slow downstream handler was cancelled');
+    } finally {
+      c.close();
+      downstream = undefined;
+    }
+  });
+
+  test('buf curl with server reflection calls Echo over mTLS', async () => {
+    const f = pki.files('demo-service');
+    const { stdout } = await run('node_modules/.bin/buf', [
+      'curl', '--protocol', 'grpc', '--reflect', '--cacert', f.caFile, '--cert', f.certFile, '--key', f.keyFile,
+      '--servername', 'tokenmanager', '-d', '{"message":"via buf"}', `https://${address}/${SERVICE}/Echo`,
+    ], { cwd: process.cwd() });
+    assert.deepEqual(JSON.parse(stdout), { message: 'via buf' });
+    const list = await run('node_modules/.bin/buf', [
+      'curl', '--protocol', 'grpc', '--reflect', '--cacert', f.caFile, '--cert', f.certFile, '--key', f.keyFile,
+      '--servername', 'tokenmanager', '--list-methods', `https://${address}`,
+    ]);
+    assert.match(list.stdout, /tessera\.tokenmanager\.v1\.TokenManagerService\/Whoami/);
+    assert.match(list.stdout, /grpc\.health\.v1\.Health\/Watch/);
+  });
+
+  test('Connect protocol over HTTP/1.1 with a client certificate reaches the same handlers', async () => {
+    const post = (material: { ca: Buffer; cert?: Buffer; key?: Buffer }, path: string, body: unknown) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port: connectServer.port, path, method: 'POST', servername: 'tokenmanager', ...material, headers: { 'content-type': 'application/json' } },
+          (res) => {
+            let text = '';
+            res.on('data', (d) => (text += d));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify(body));
+      });
+    const ok = await post(pki.material('demo-service'), `/${SERVICE}/Whoami`, {});
+    assert.equal(ok.status, 200);
+    assert.equal(JSON.parse(ok.body).subject, 'spiffe://tessera.dev/demo-service');
+    const denied = await post(pki.material('demo-service'), `/${SERVICE}/GetUsersTokensInfo`, {});
+    assert.equal(denied.status, 403);
+    assert.equal(JSON.parse(denied.body).code, 'permission_denied');
+    const { ca } = pki.material('demo-service');
+    await assert.rejects(post({ ca }, `/${SERVICE}/Echo`, { message: 'x' }));
+  });
+
+  test('a certificate swapped on disk is served without a restart', async () => {
+    const fingerprint = () =>
+      new Promise<string>((resolve, reject) => {
+        const m = pki.material('demo-service');
+        const socket = tlsConnect({ host: '127.0.0.1', port: grpcServer.port, servername: 'tokenmanager', ...m, ALPNProtocols: ['h2'] }, () => {
+          resolve(socket.getPeerCertificate().fingerprint256);
+          socket.end();
+        });
+        socket.on('error', reject);
+      });
+    const before = await fingerprint();
+    await pki.reissue('tokenmanager');
+    const deadline = Date.now() + 5000;
+    let now = before;
+    while (now === before && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      now = await fingerprint();
+    }
+    assert.notEqual(now, before, 'the new certificate is presented');
+    const c = client();
+    assert.equal((await c.call('echo', { message: 'after swap' })).message, 'after swap');
+    c.close();
+  });
+});
+
+describe('health and graceful shutdown', () => {
+  test('health is SERVING, then NOT_SERVING while draining, and in-flight calls finish', async () => {
+    const pki = await createTestPki();
+    const tls = new TlsWatcher(pki.files('tokenmanager'));
+    const server = await startGrpcServer('127.0.0.1', 0, { services: [testService()], tls, callers: new CallerResolver(() => []), logger });
+    const m = pki.material('demo-service');
+    const pkg = loadPackageDefinition(loadSync(healthProto, { enums: String })) as unknown as { grpc: { health: { v1: { Health: new (...a: unknown[]) => Record<string, Function> & { close(): void } } } } };
+    const health = new pkg.grpc.health.v1.Health(`127.0.0.1:${server.port}`, credentials.createSsl(m.ca, m.key, m.cert), {
+      'grpc.ssl_target_name_override': 'tokenmanager',
+    });
+    const check = (service: string) =>
+      new Promise<string>((resolve, reject) =>
+        health.check!.call(health, { service }, (e: Error | null, r: { status: string }) => (e ? reject(e) : resolve(r.status))),
+      );
+    let stopping: Promise<void> | undefined;
+    try {
+      assert.equal(await check(''), 'SERVING');
+      assert.equal(await check(SERVICE), 'SERVING');
+      const watched: string[] = [];
+      const watch = health.watch!.call(health, { service: SERVICE }) as NodeJS.EventEmitter;
+      watch.on('data', (r: { status: string }) => watched.push(r.status));
+      watch.on('error', () => {});
+      await new Promise((resolve) => watch.once('data', resolve));
+      stopping = server.shutdown({ drainMs: 600, graceMs: 2000 });
+      await new Promise((r) => setTimeout(r, 150));
+      assert.equal(await check(''), 'NOT_SERVING');
+      assert.equal(await check(SERVICE), 'NOT_SERVING');
+      await stopping;
+      assert.deepEqual(watched.slice(0, 2), ['SERVING', 'NOT_SERVING']);
+    } finally {
+      health.close();
+      await (stopping ?? server.shutdown({ graceMs: 100 }));
+      tls.stop();
+      pki.remove();
+    }
+  });
+});

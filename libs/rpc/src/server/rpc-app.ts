@@ -1,0 +1,95 @@
+import { createMetricsRegistry, startMetricsServer, type MetricsServer, type Registry } from '@tessera/observability';
+import type { Logger } from 'pino';
+import type { PropertyLookup } from '../auth/caller.js';
+import { CallerResolver } from '../auth/peer-identity.js';
+import type { TlsFiles } from '../tls/tls-material.js';
+import { TlsWatcher } from '../tls/tls-watcher.js';
+import { startConnectServer } from './connect-server.js';
+import type { ServiceDefinition } from './define-service.js';
+import { startGrpcServer, type RpcServer } from './grpc-server.js';
+import { RpcMetrics } from './rpc-metrics.js';
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export interface RpcAppOptions {
+  /** The app's name, as a metrics label. */
+  name: string;
+  services: readonly ServiceDefinition[];
+  logger: Logger;
+  tls: TlsFiles;
+  /** How often certificate files are re-read (default 30 s). */
+  tlsReloadMs?: number;
+  /** Registry properties of a caller identity. */
+  properties: PropertyLookup;
+  grpc: Endpoint;
+  connect?: Endpoint;
+  metrics?: Endpoint;
+  metricsRegistry?: Registry;
+}
+
+export interface RpcApp {
+  readonly grpcPort: number;
+  readonly connectPort: number | undefined;
+  readonly metricsPort: number | undefined;
+  readonly metricsRegistry: Registry;
+  readonly tls: TlsWatcher;
+  close(options?: { drainMs?: number; graceMs?: number }): Promise<void>;
+}
+
+/**
+ * Starts what every internal service runs: its services on gRPC (and optionally Connect) over
+ * mTLS, certificate reload, and the metrics port. Stopping reverses it.
+ */
+export async function startRpcApp(options: RpcAppOptions): Promise<RpcApp> {
+  const metricsRegistry = options.metricsRegistry ?? createMetricsRegistry(options.name);
+  const rpcMetrics = new RpcMetrics(metricsRegistry);
+  const tls = new TlsWatcher(options.tls, { intervalMs: options.tlsReloadMs, logger: options.logger }).start();
+  const common = { services: options.services, tls, callers: new CallerResolver(options.properties), logger: options.logger, metrics: rpcMetrics };
+  const started: RpcServer[] = [];
+  let metricsServer: MetricsServer | undefined;
+  try {
+    const grpc = await startGrpcServer(options.grpc.host, options.grpc.port, common);
+    started.push(grpc);
+    const connect = options.connect ? await startConnectServer(options.connect.host, options.connect.port, common) : undefined;
+    if (connect) started.push(connect);
+    metricsServer = options.metrics ? await startMetricsServer(metricsRegistry, options.metrics.host, options.metrics.port) : undefined;
+    return {
+      grpcPort: grpc.port,
+      connectPort: connect?.port,
+      metricsPort: metricsServer?.port,
+      metricsRegistry,
+      tls,
+      async close(closeOptions) {
+        await Promise.all(started.map((s) => s.shutdown(closeOptions)));
+        await metricsServer?.close();
+        tls.stop();
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((s) => s.shutdown({ graceMs: 0 })));
+    tls.stop();
+    throw error;
+  }
+}
+
+/** Runs `close` once on SIGINT or SIGTERM, then exits. */
+export function closeOnSignals(close: () => Promise<void>, logger: Logger): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+}

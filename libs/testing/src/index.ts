@@ -1,0 +1,2 @@
+export { grpcJsClient, type GrpcJsClient, type ClientTls } from './grpc-js-client.js';
+export { createTestPki, type TestPki, type PemFiles } from './test-pki.js';
