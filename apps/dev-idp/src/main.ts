@@ -1,17 +1,20 @@
 // dev-idp's composition root: the OpenID Provider of the embedded dev stack, configured from
 // Tessera's configuration (apps.devIdp for itself and its accounts; the IdP entry whose issuer is
 // this one for the idp-gateway's client; apps.authserver for where logins return).
-import { loadConfig, requireApp, type TesseraConfig } from '@tessera/config';
+import { buildFromConfigOrExit, requireApp, type TesseraConfig } from '@tessera/config';
 import { createLogger } from '@tessera/observability';
 import type { DevIdpOptions } from './dev-idp-options.js';
 import { buildDevIdp } from './factory.js';
 import { devFixtures } from './fixtures.js';
 
-const config = loadConfig();
-const logger = createLogger({ name: 'dev-idp', level: config.log.level });
-const idp = await buildDevIdp({ ...optionsFrom(config), logger });
-const { host, port } = requireApp(config, 'devIdp').http;
-await idp.listen(port, host);
+const { options, level, listen } = buildFromConfigOrExit((config) => ({
+  options: optionsFrom(config),
+  level: config.log.level,
+  listen: requireApp(config, 'devIdp').http,
+}));
+const logger = createLogger({ name: 'dev-idp', level });
+const idp = await buildDevIdp({ ...options, logger });
+await idp.listen(listen.port, listen.host);
 
 function optionsFrom(config: TesseraConfig): DevIdpOptions {
   const devIdp = requireApp(config, 'devIdp');

@@ -23,3 +23,4 @@ export { devIdpConfigSchema, type DevIdpConfig, type DevIdpAccount } from './app
 export { tesseraConfigSchema, type TesseraConfig, type AppsConfig, type AppName } from './tessera-config.js';
 export { loadConfig, type LoadConfigOptions } from './load-config.js';
 export { requireApp } from './require-app.js';
+export { buildFromConfigOrExit, EXIT_CONFIG } from './load-config-or-exit.js';

@@ -1,0 +1,39 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Upstreams } from '../upstream/upstreams.js';
+
+const json = (res: ServerResponse, status: number, body: unknown) =>
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+
+/** Liveness: the process answers. */
+export function healthz(_req: IncomingMessage, res: ServerResponse): void {
+  json(res, 200, { status: 'ok' });
+}
+
+/**
+ * Readiness: authserver can reach what it depends on. Each dependency is pinged over mTLS with a
+ * short deadline; the answer names the ones that failed so an operator knows where to look.
+ */
+export function readyz(upstreams: Upstreams, isStopping: () => boolean) {
+  return async (_req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (isStopping()) {
+      json(res, 503, { status: 'stopping' });
+      return;
+    }
+    const checks = {
+      tokenmanager: upstreams.tokenManager.ping({}, { timeoutMs: 2000 }),
+      'idp-gateway': upstreams.idpGateway.ping({}, { timeoutMs: 2000 }),
+    };
+    const results = await Promise.all(
+      Object.entries(checks).map(async ([name, call]) => {
+        try {
+          await call;
+          return [name, 'ok'] as const;
+        } catch (error) {
+          return [name, (error as Error).message] as const;
+        }
+      }),
+    );
+    const failing = results.filter(([, r]) => r !== 'ok');
+    json(res, failing.length === 0 ? 200 : 503, { status: failing.length === 0 ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
+  };
+}

@@ -1,0 +1,49 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { connectNodeAdapter } from '@connectrpc/connect-node';
+import { AuthService } from '@tessera/contracts';
+import { MAX_MESSAGE_BYTES } from '@tessera/rpc';
+import { authService } from '../rpc/auth-service.js';
+import type { Upstreams } from '../upstream/upstreams.js';
+import { healthz, readyz } from './health.js';
+
+type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface HttpServer {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** authserver's public HTTP surface: health, readiness and the Connect API for the CLI. */
+export async function startHttpServer(host: string, port: number, upstreams: Upstreams): Promise<HttpServer> {
+  let stopping = false;
+  const routes = new Map<string, Route>([
+    ['GET /healthz', healthz],
+    ['GET /readyz', readyz(upstreams, () => stopping)],
+  ]);
+  const connect = connectNodeAdapter({
+    readMaxBytes: MAX_MESSAGE_BYTES,
+    routes: (router) => router.service(AuthService, authService()),
+    fallback: (_req, res) => {
+      (res as ServerResponse).writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
+    },
+  });
+  const server: Server = createServer((req, res) => {
+    const route = routes.get(`${req.method} ${(req.url ?? '/').split('?')[0]}`);
+    if (route) void route(req, res);
+    else connect(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        stopping = true;
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,7 @@
+import { buildFromConfigOrExit } from '@tessera/config';
+import { closeOnSignals } from '@tessera/rpc';
+import { buildAuthServer } from './factory.js';
+
+const authServer = buildFromConfigOrExit(buildAuthServer);
+const running = await authServer.listen();
+closeOnSignals(() => running.close(), authServer.logger);

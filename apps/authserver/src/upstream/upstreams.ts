@@ -1,0 +1,27 @@
+import { createClient, type Client } from '@connectrpc/connect';
+import type { AuthserverConfig } from '@tessera/config';
+import { IdpGatewayService, TokenManagerService } from '@tessera/contracts';
+import { createServiceTransport, TlsWatcher } from '@tessera/rpc';
+
+export interface Upstreams {
+  tokenManager: Client<typeof TokenManagerService>;
+  idpGateway: Client<typeof IdpGatewayService>;
+  close(): void;
+}
+
+/** gRPC clients for the internal services, over mTLS with authserver's own certificate. */
+export function connectUpstreams(app: AuthserverConfig, tlsReloadMs?: number): Upstreams {
+  const tls = new TlsWatcher(app.tls, { intervalMs: tlsReloadMs }).start();
+  const address = (hp: { host: string; port: number }) => (hp.host.includes(':') ? `[${hp.host}]:${hp.port}` : `${hp.host}:${hp.port}`);
+  return {
+    tokenManager: createClient(
+      TokenManagerService,
+      createServiceTransport({ address: address(app.tokenmanager.address), serverName: app.tokenmanager.serverName, tls }),
+    ),
+    idpGateway: createClient(
+      IdpGatewayService,
+      createServiceTransport({ address: address(app.idpGateway.address), serverName: app.idpGateway.serverName, tls }),
+    ),
+    close: () => tls.stop(),
+  };
+}

@@ -1,0 +1,61 @@
+import { timestampFromDate, timestampNow } from '@bufbuild/protobuf/wkt';
+import { TokenManagerService, tokenmanagerV1 } from '@tessera/contracts';
+import { anyCaller, callerOf, defineService, hasAnyProperty, notImplemented, registeredCaller, type ServiceDefinition } from '@tessera/rpc';
+import { Property } from './properties.js';
+
+export interface InstanceInfo {
+  version: string;
+  instance: string;
+  startedAt: Date;
+}
+
+const proxyManagement = hasAnyProperty(Property.ProxyManagement);
+const delegation = hasAnyProperty(Property.FullDelegation, Property.LimitedDelegation, Property.PrivateLimitedDelegation);
+const tokenIssuer = hasAnyProperty(Property.TokenIssuer);
+
+/**
+ * tokenmanager's RPC surface. Each method states who may call it; the token methods answer
+ * UNIMPLEMENTED until TokenDB lands, but their rules are already the ones DESIGN §4 gives.
+ */
+export function tokenManagerService(instance: InstanceInfo): ServiceDefinition<typeof TokenManagerService> {
+  return defineService(TokenManagerService, {
+    getToken: notImplemented(delegation, 'GetToken'),
+    updateToken: notImplemented(tokenIssuer, 'UpdateToken'),
+    deleteToken: notImplemented(hasAnyProperty(Property.TokenIssuer, Property.ProxyManagement), 'DeleteToken'),
+    getTokensByUserId: notImplemented(proxyManagement, 'GetTokensByUserId'),
+    getUserTokensInfo: notImplemented(registeredCaller, 'GetUserTokensInfo'),
+    getUsersTokensInfo: notImplemented(proxyManagement, 'GetUsersTokensInfo'),
+    listTokenHistory: notImplemented(proxyManagement, 'ListTokenHistory'),
+    auditTokens: notImplemented(proxyManagement, 'AuditTokens'),
+    ping: {
+      allow: anyCaller,
+      handle: () => ({
+        serverTime: timestampNow(),
+        service: TokenManagerService.typeName,
+        version: instance.version,
+        instance: instance.instance,
+        startedAt: timestampFromDate(instance.startedAt),
+      }),
+    },
+    echo: {
+      allow: anyCaller,
+      handle: (request) => ({ message: request.message }),
+    },
+    whoami: {
+      allow: anyCaller,
+      handle: (_request, context) => {
+        const caller = callerOf(context);
+        return {
+          kind: tokenmanagerV1.CallerKind.SERVICE,
+          subject: caller.id,
+          uriSans: [...caller.uris],
+          dnsSans: [...caller.dnsNames],
+          properties: [...caller.properties].sort(),
+          certificateExpiresAt: timestampFromDate(caller.certificateNotAfter),
+          certificateFingerprint: caller.certificateFingerprint,
+        };
+      },
+    },
+  });
+}
+

@@ -1,0 +1,116 @@
+import { X509Certificate } from 'node:crypto';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createCertificateAuthority } from './create-certificate-authority.js';
+import { DEV_IDENTITIES, devIssueOptions, type DevIdentity } from './dev-identities.js';
+import { isCurrentLeaf } from './is-current-leaf.js';
+import { loadCertificateAuthority } from './load-certificate-authority.js';
+import type { CertificateAuthority, PemPair } from './types.js';
+import { writeFileAtomic } from './write-file-atomic.js';
+
+export interface DevPkiOptions {
+  dir: string;
+  /** e.g. `tessera.dev`; each identity's URI SAN is `spiffe://<trustDomain>/<name>`. */
+  trustDomain: string;
+  identities?: readonly DevIdentity[];
+  /** Recreate the CA and every identity even when usable files exist. */
+  force?: boolean;
+}
+
+export interface DevPki {
+  /** Absolute, so it stays right for processes started in another directory. */
+  dir: string;
+  caFile: string;
+  files(name: string): { certFile: string; keyFile: string };
+  /** Whether this call wrote anything. */
+  created: boolean;
+}
+
+const KEY_MODE = 0o600;
+const CERT_MODE = 0o644;
+const DIR_MODE = 0o700;
+// Identity files sit beside the CA's, so an identity may not take the CA's file names.
+const IDENTITY_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+
+/**
+ * The dev PKI (DESIGN: `.dev/pki/` with ca.crt, ca.key and <name>.crt/<name>.key): writes what
+ * is missing or stale and reuses an existing CA, so certificates already handed out stay trusted.
+ * Not safe against two processes creating the same directory at the same moment.
+ */
+export async function ensureDevPki(options: DevPkiOptions): Promise<DevPki> {
+  const dir = resolve(options.dir);
+  const identities = options.identities ?? DEV_IDENTITIES;
+  checkIdentityNames(identities);
+  const files = (name: string) => ({ certFile: join(dir, `${name}.crt`), keyFile: join(dir, `${name}.key`) });
+  const caFiles = files('ca');
+  // Every identity's options first, so a bad trust domain fails before anything is written.
+  const plan = identities.map((identity) => ({ wanted: devIssueOptions(identity, options.trustDomain), paths: files(identity.name) }));
+
+  await mkdir(dir, { recursive: true, mode: DIR_MODE });
+  await chmod(dir, DIR_MODE); // mkdir's mode applies only to a directory it creates
+  let created = false;
+  let ca = options.force ? undefined : await readCa(caFiles.certFile, caFiles.keyFile);
+  const newCa = ca === undefined;
+  if (ca === undefined) {
+    ca = await createCertificateAuthority({ commonName: `Tessera dev CA (${options.trustDomain})` });
+    await writePair(ca, caFiles);
+    created = true;
+  }
+  for (const { wanted, paths } of plan) {
+    // A new CA invalidates every leaf; otherwise only missing or stale ones are reissued.
+    if (!newCa) {
+      const existing = await readPair(paths);
+      if (existing && isCurrentLeaf(existing, ca.certPem, wanted)) continue;
+    }
+    await writePair(await ca.issue(wanted), paths);
+    created = true;
+  }
+  return { dir, caFile: caFiles.certFile, files, created };
+}
+
+/**
+ * The existing CA, or undefined when there is none to reuse (a file is missing, or it expired).
+ * A CA that is present but broken is an error rather than silently replaced: whatever trusts it
+ * would stop working, so recreating it is left to an explicit `force`.
+ */
+async function readCa(certFile: string, keyFile: string): Promise<CertificateAuthority | undefined> {
+  const pair = await readPair({ certFile, keyFile });
+  if (pair === undefined) return undefined;
+  try {
+    if (Date.parse(new X509Certificate(pair.certPem).validTo) <= Date.now()) return undefined;
+    return await loadCertificateAuthority(pair);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`the dev CA in ${certFile} cannot be used (${reason}); recreate it with force (--force)`, { cause: error });
+  }
+}
+
+async function readPair(paths: { certFile: string; keyFile: string }): Promise<PemPair | undefined> {
+  const [certPem, keyPem] = await Promise.all([readIfExists(paths.certFile), readIfExists(paths.keyFile)]);
+  return certPem === undefined || keyPem === undefined ? undefined : { certPem, keyPem };
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+// Two renames, so a crash in between leaves a key that does not match its certificate: the next
+// run reissues such a leaf, and refuses such a CA until it is recreated with force.
+async function writePair(pair: PemPair, paths: { certFile: string; keyFile: string }): Promise<void> {
+  await writeFileAtomic(paths.keyFile, pair.keyPem, KEY_MODE);
+  await writeFileAtomic(paths.certFile, pair.certPem, CERT_MODE);
+}
+
+function checkIdentityNames(identities: readonly DevIdentity[]): void {
+  const seen = new Set<string>();
+  for (const { name } of identities) {
+    if (!IDENTITY_NAME.test(name) || name === 'ca') throw new TypeError(`invalid dev identity name: ${JSON.stringify(name)}`);
+    if (seen.has(name)) throw new TypeError(`duplicate dev identity: ${name}`);
+    seen.add(name);
+  }
+}
