@@ -70,10 +70,14 @@ export function toGrpcService<S extends DescService>(
         if (call.request instanceof MalformedRequest) throw new InvalidArgumentError(call.request.reason);
         return create(method.output, (await unary(call.request, context)) as never);
       };
-      run().then(
-        (response) => callback(null, response),
-        (error: unknown) => callback(toStatus(toConnectError(error))),
-      );
+      run()
+        .then(
+          (response) => callback(null, response),
+          (error: unknown) => callback(toStatus(toConnectError(error))),
+        )
+        // As connect's own router does: aborting the finished call's context stops its deadline
+        // timer and unlinks it from the shutdown signal, which would otherwise keep a listener per call.
+        .finally(() => context.abort());
     };
   }
   return { definition, handlers };
