@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TokenManagerService } from '@tessera/contracts';
 import { ensureDevPki } from '@tessera/pki';
-import { grpcJsClient } from '@tessera/testing';
+import { grpcJsClient, type GrpcJsClient } from '@tessera/testing';
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
 const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
@@ -42,7 +42,7 @@ for (const runtime of ['grpc-js', 'connect-node']) {
 }
 rmSync(dir, { recursive: true, force: true });
 
-async function load(client: ReturnType<typeof grpcJsClient>, message: string, concurrency: number, secs: number) {
+async function load(client: GrpcJsClient<typeof TokenManagerService>, message: string, concurrency: number, secs: number) {
   const latencies: number[] = [];
   let errors = 0;
   const until = performance.now() + secs * 1000;

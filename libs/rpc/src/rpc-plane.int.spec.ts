@@ -7,10 +7,9 @@ import { request } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import { promisify } from 'node:util';
 import { createClient } from '@connectrpc/connect';
-import { credentials, loadPackageDefinition, Metadata, status, type ServiceError as GrpcError } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { protoPath as healthProto } from 'grpc-health-check';
-import { TokenManagerService } from '@tessera/contracts';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { Metadata, status, type ServiceError as GrpcError } from '@grpc/grpc-js';
+import { HealthService, TokenManagerService, grpcHealthV1 } from '@tessera/contracts';
 import { createLogger } from '@tessera/observability';
 import { createTestPki, grpcJsClient, type TestPki } from '@tessera/testing';
 import { callerOf } from './auth/caller.js';
@@ -25,6 +24,7 @@ import { TlsWatcher } from './tls/tls-watcher.js';
 const run = promisify(execFile);
 const logger = createLogger({ name: 'test', level: 'silent' });
 const SERVICE = TokenManagerService.typeName;
+const { HealthCheckRequestSchema, HealthCheckResponseSchema, HealthCheckResponse_ServingStatus } = grpcHealthV1;
 
 /** What handlers observed, for assertions on deadlines and cancellation. */
 const seen = { timeoutMs: [] as (number | undefined)[], aborted: [] as boolean[] };
@@ -260,21 +260,22 @@ describe('health and graceful shutdown', () => {
     const tls = new TlsWatcher(pki.files('tokenmanager'));
     const server = await startGrpcServer('127.0.0.1', 0, { services: [testService()], tls, callers: new CallerResolver(() => []), logger });
     const m = pki.material('demo-service');
-    const pkg = loadPackageDefinition(loadSync(healthProto, { enums: String })) as unknown as { grpc: { health: { v1: { Health: new (...a: unknown[]) => Record<string, Function> & { close(): void } } } } };
-    const health = new pkg.grpc.health.v1.Health(`127.0.0.1:${server.port}`, credentials.createSsl(m.ca, m.key, m.cert), {
-      'grpc.ssl_target_name_override': 'tokenmanager',
-    });
-    const check = (service: string) =>
-      new Promise<string>((resolve, reject) =>
-        health.check!.call(health, { service }, (e: Error | null, r: { status: string }) => (e ? reject(e) : resolve(r.status))),
+    const health = grpcJsClient(HealthService, `127.0.0.1:${server.port}`, m, 'tokenmanager');
+    const check = async (service: string) => HealthCheckResponse_ServingStatus[(await health.call('check', { service })).status];
+    const watchHealth = (service: string) =>
+      health.raw.makeServerStreamRequest(
+        '/grpc.health.v1.Health/Watch',
+        (r: { service: string }) => Buffer.from(toBinary(HealthCheckRequestSchema, create(HealthCheckRequestSchema, r))),
+        (b: Buffer) => HealthCheckResponse_ServingStatus[fromBinary(HealthCheckResponseSchema, b).status],
+        { service },
       );
     let stopping: Promise<void> | undefined;
     try {
       assert.equal(await check(''), 'SERVING');
       assert.equal(await check(SERVICE), 'SERVING');
       const watched: string[] = [];
-      const watch = health.watch!.call(health, { service: SERVICE }) as NodeJS.EventEmitter;
-      watch.on('data', (r: { status: string }) => watched.push(r.status));
+      const watch = watchHealth(SERVICE);
+      watch.on('data', (status: string) => watched.push(status));
       watch.on('error', () => {});
       await new Promise((resolve) => watch.once('data', resolve));
       stopping = server.shutdown({ drainMs: 600, graceMs: 2000 });

@@ -61,7 +61,7 @@ export function grpcJsClient<S extends DescService>(service: S, address: string,
     call(method, request, options = {}) {
       const metadata = new Metadata();
       for (const [k, v] of Object.entries(options.metadata ?? {})) metadata.set(k, v);
-      const fn = (client as unknown as Record<string, Function>)[method];
+      const fn = (client as unknown as Record<string, ((...args: unknown[]) => unknown) | undefined>)[method];
       if (!fn) throw new Error(`no method ${method} on ${service.typeName}`);
       return new Promise((resolve, reject) => {
         fn.call(

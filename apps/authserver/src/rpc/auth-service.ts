@@ -1,4 +1,4 @@
-import { AuthService } from '@tessera/contracts';
+import type { AuthService } from '@tessera/contracts';
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from '@connectrpc/connect';
 
 /**

@@ -6,9 +6,10 @@ import {
   type ContextValues,
   type ServiceImpl,
 } from '@connectrpc/connect';
+import type {
+  status} from '@grpc/grpc-js';
 import {
   Metadata,
-  status,
   type sendUnaryData,
   type ServerErrorResponse,
   type ServerUnaryCall,
