@@ -1,0 +1,53 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Code, ConnectError, createClient } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
+import type { TesseraConfig } from '@tessera/config';
+import { AuthService } from '@tessera/contracts';
+import { createTestPki, testConfig, type TestPki } from '@tessera/testing';
+import { buildAuthServer, type RunningAuthServer } from './factory.js';
+
+describe('authserver', () => {
+  let pki: TestPki;
+  let config: TesseraConfig;
+  let server: RunningAuthServer;
+  before(async () => {
+    pki = await createTestPki();
+    // Port 1 on loopback: nothing listens there, so both dependencies are unreachable.
+    config = testConfig(pki, {
+      TESSERA__APPS__AUTHSERVER__TOKENMANAGER__ADDRESS: '127.0.0.1:1',
+      TESSERA__APPS__AUTHSERVER__IDPGATEWAY__ADDRESS: '127.0.0.1:1',
+    });
+    server = await buildAuthServer(config).listen();
+  });
+  after(async () => {
+    await server.close();
+    pki.remove();
+  });
+
+  const get = async (path: string) => {
+    const res = await fetch(`http://127.0.0.1:${server.port}${path}`);
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  test('/healthz answers while the process lives', async () => {
+    assert.deepEqual(await get('/healthz'), { status: 200, body: { status: 'ok' } });
+  });
+
+  test('/readyz is 503 naming each unreachable dependency', async () => {
+    const ready = await get('/readyz');
+    assert.equal(ready.status, 503);
+    const checks = ready.body.checks as Record<string, string>;
+    assert.notEqual(checks.tokenmanager, 'ok');
+    assert.notEqual(checks['idp-gateway'], 'ok');
+  });
+
+  test('the Connect API refuses a call without a bearer token with UNAUTHENTICATED', async () => {
+    const client = createClient(AuthService, createConnectTransport({ baseUrl: `http://127.0.0.1:${server.port}`, httpVersion: '1.1' }));
+    await assert.rejects(client.whoami({}), (e: ConnectError) => {
+      assert.equal(e.code, Code.Unauthenticated);
+      assert.match(e.rawMessage, /tessera login/);
+      return true;
+    });
+  });
+});

@@ -1,0 +1,42 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { IdpGatewayService } from '@tessera/contracts';
+import type { RpcApp } from '@tessera/rpc';
+import { createTestPki, grpcJsClient, testConfig, type TestPki } from '@tessera/testing';
+import { buildIdpGateway } from './factory.js';
+
+let pki: TestPki;
+let app: RpcApp;
+before(async () => {
+  pki = await createTestPki();
+  app = await buildIdpGateway(testConfig(pki)).listen();
+});
+after(async () => {
+  await app.close({ graceMs: 1000 });
+  pki.remove();
+});
+
+const client = (identity: string) => grpcJsClient(IdpGatewayService, `127.0.0.1:${app.grpcPort}`, pki.material(identity), 'idp-gateway');
+
+test('Ping answers any caller with a certificate from the service CA', async () => {
+  const c = client('demo-service');
+  try {
+    const ping = await c.call('ping', {});
+    assert.equal(ping.service, 'tessera.idpgateway.v1.IdpGatewayService');
+  } finally {
+    c.close();
+  }
+});
+
+test('IdP operations are for Tessera’s own services only', async () => {
+  const outsider = client('demo-service');
+  const authserver = client('authserver');
+  try {
+    await assert.rejects(outsider.call('listProviders', {}), (e: ServiceError) => e.code === status.PERMISSION_DENIED);
+    await assert.rejects(authserver.call('listProviders', {}), (e: ServiceError) => e.code === status.UNIMPLEMENTED);
+  } finally {
+    outsider.close();
+    authserver.close();
+  }
+});
