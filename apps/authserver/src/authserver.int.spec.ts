@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Code, ConnectError, createClient } from '@connectrpc/connect';
+import type { ConnectError} from '@connectrpc/connect';
+import { Code, createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import type { TesseraConfig } from '@tessera/config';
 import { AuthService } from '@tessera/contracts';
