@@ -44,7 +44,11 @@ function testService() {
     ping: none('Ping'),
     whoami: {
       allow: anyCaller,
-      handle: (_req, ctx) => ({ subject: callerOf(ctx).id, properties: [...callerOf(ctx).properties] }),
+      handle: (_req, ctx) => ({
+        subject: callerOf(ctx).id,
+        properties: [...callerOf(ctx).properties],
+        certificateFingerprint: callerOf(ctx).certificateFingerprint,
+      }),
     },
     echo: {
       allow: anyCaller,
@@ -227,6 +231,21 @@ describe('RPC plane over mTLS', () => {
     assert.equal(JSON.parse(denied.body).code, 'permission_denied');
     const { ca } = pki.material('demo-service');
     await assert.rejects(post({ ca }, `/${SERVICE}/Echo`, { message: 'x' }));
+  });
+
+  test('a client certificate swapped on disk is presented by the next calls', async () => {
+    const clientTls = new TlsWatcher(pki.files('demo-admin'), { intervalMs: 50 }).start();
+    try {
+      const who = createClient(TokenManagerService, createServiceTransport({ address, serverName: 'tokenmanager', tls: clientTls }));
+      const before = (await who.whoami({})).certificateFingerprint;
+      await pki.reissue('demo-admin');
+      await new Promise<void>((resolve) => clientTls.once('change', () => resolve()));
+      const swapped = await who.whoami({});
+      assert.notEqual(swapped.certificateFingerprint, before);
+      assert.equal(swapped.subject, 'spiffe://tessera.dev/demo-admin');
+    } finally {
+      clientTls.stop();
+    }
   });
 
   test('a certificate swapped on disk is served without a restart', async () => {
