@@ -32,6 +32,12 @@ export class AccountDirectory {
     return { accountId: sub, claims: (_use, scope) => accountClaims(account, scope) };
   }
 
+  /** The groups an access token with this scope stands for, or undefined without a groups scope. */
+  groupsFor(sub: string, scope: string): string[] | undefined {
+    const account = this.#bySub.get(sub);
+    return account === undefined ? undefined : groupsForScope(account.groups, scope);
+  }
+
   /** Every group some account holds: each one becomes a `wlcg.groups:<group>` scope. */
   allGroups(): string[] {
     return [...new Set([...this.#byLogin.values()].flatMap((a) => a.groups))].sort();

@@ -6,7 +6,7 @@ import type { DevIdp } from './dev-idp-options.js';
 import { buildDevIdp } from './factory.js';
 import { devFixtures, TEST_PUBLIC_REDIRECT_URI } from './fixtures.js';
 import { freePort } from './free-port.js';
-import { Browser, findForm, type Page } from './test-support/browser.js';
+import { Browser, findForm, type Page } from '@tessera/testing';
 
 const GATEWAY_REDIRECT_URI = 'http://127.0.0.1:8080/auth/callback';
 const GATEWAY = { id: 'tessera-idp-gateway', secret: 'dev-idp-gateway-secret' };
@@ -108,6 +108,8 @@ describe('dev-idp', () => {
   it('narrows wlcg.groups to the parameterised group scopes asked for', async () => {
     const tokens = await signIn(gateway, 'openid wlcg.groups:/dirac/user', 'alice');
     assert.deepEqual(tokens.claims()?.['wlcg.groups'], ['/dirac/user']);
+    assert.deepEqual((await oidc.fetchUserInfo(gateway, tokens.access_token, 'alice'))['wlcg.groups'], ['/dirac/user']);
+    assert.deepEqual((await oidc.tokenIntrospection(gateway, tokens.access_token))['wlcg.groups'], ['/dirac/user']);
     const foreign = await signIn(gateway, 'openid wlcg.groups:/other/user', 'alice');
     assert.deepEqual(foreign.claims()?.['wlcg.groups'], [], 'a group the account lacks is not released');
   });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Provider } from 'oidc-provider';
 import { AccountDirectory } from './account-directory.js';
 import type { DevIdp, DevIdpLogger, DevIdpOptions } from './dev-idp-options.js';
+import { registerTokenExchange } from './grants/token-exchange.js';
 import { createInteractionHandler, interactionUid } from './interactions/interaction-handler.js';
 import { watchProviderEvents } from './provider-events.js';
 import { providerConfiguration } from './provider-configuration.js';
@@ -20,6 +21,8 @@ export async function buildDevIdp(options: DevIdpOptions): Promise<DevIdp> {
   const logger = options.logger ?? silent;
   const accounts = new AccountDirectory(options.accounts);
   const provider = new Provider(options.issuer, providerConfiguration(options, accounts, await generateSigningKey()));
+  // Before the first request: static clients naming the grant are validated lazily against it.
+  registerTokenExchange(provider);
   watchProviderEvents(provider, logger);
   const providerHandler = provider.callback();
   const interactionHandler = createInteractionHandler(provider, accounts, logger);

@@ -6,6 +6,7 @@ export const DEFAULT_GATEWAY_REDIRECT_URIS = ['http://127.0.0.1:8080/auth/callba
 export const TEST_PUBLIC_REDIRECT_URI = 'http://127.0.0.1/test/callback';
 
 const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
+const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
 /**
  * The fixed dev accounts and clients (DESIGN.md §6), so docs, tests and demos agree. `mallory`
@@ -34,7 +35,7 @@ export function devFixtures(issuer: string, gatewayRedirectUris: string[] = DEFA
         clientId: 'tessera-idp-gateway',
         clientSecret: 'dev-idp-gateway-secret',
         redirectUris: gatewayRedirectUris.length > 0 ? gatewayRedirectUris : DEFAULT_GATEWAY_REDIRECT_URIS,
-        grantTypes: ['authorization_code', 'refresh_token', DEVICE_CODE, 'client_credentials'],
+        grantTypes: ['authorization_code', 'refresh_token', DEVICE_CODE, 'client_credentials', TOKEN_EXCHANGE],
       },
       {
         clientId: 'tessera-test-public',

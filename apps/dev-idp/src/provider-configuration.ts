@@ -14,7 +14,7 @@ export const DEFAULT_TTL = { accessToken: 3600, idToken: 3600, refreshToken: 14 
 
 /** The oidc-provider configuration for a dev-idp. */
 export function providerConfiguration(options: DevIdpOptions, accounts: AccountDirectory, signingKey: JWK): Configuration {
-  const ttl = { ...DEFAULT_TTL, ...options.ttl };
+  const ttl = lifetimes(options.ttl);
   return {
     clients: options.clients.map(clientMetadata),
     clientDefaults: { id_token_signed_response_alg: 'ES256' },
@@ -28,6 +28,12 @@ export function providerConfiguration(options: DevIdpOptions, accounts: AccountD
     // Groups and entitlements go into the ID token too, not only userinfo: IAM and Check-In do so.
     conformIdTokenClaims: false,
     findAccount: async (_ctx, sub) => accounts.findAccount(sub),
+    // Introspection then reports the token's groups, as IAM's does: resource servers need not
+    // call userinfo. Client credentials tokens have no account and so no groups.
+    extraTokenClaims: async (_ctx, token) => {
+      const groups = token.accountId === undefined ? undefined : accounts.groupsFor(token.accountId, token.scope ?? '');
+      return groups === undefined ? undefined : { [WLCG_GROUPS_SCOPE]: groups };
+    },
     // Every client allowed to refresh gets a refresh token, without asking for offline_access:
     // the gateway keeps users' refresh tokens, which is what IAM does for its registered clients.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
@@ -66,6 +72,20 @@ export function providerConfiguration(options: DevIdpOptions, accounts: AccountD
       deviceFlow: { enabled: true, ...devicePages },
     },
   };
+}
+
+/**
+ * The configured lifetimes over the defaults. oidc-provider checks them only when it issues a
+ * token, and then fails the request with server_error; a typo in the config should fail the start.
+ */
+function lifetimes(configured: DevIdpOptions['ttl']): Record<keyof typeof DEFAULT_TTL, number> {
+  // An option present but undefined (a config key left empty) keeps its default.
+  const given = Object.fromEntries(Object.entries(configured ?? {}).filter(([, seconds]) => seconds !== undefined));
+  const ttl = { ...DEFAULT_TTL, ...given };
+  for (const [name, seconds] of Object.entries(ttl)) {
+    if (!Number.isSafeInteger(seconds) || seconds <= 0) throw new Error(`dev-idp ttl.${name} must be a positive whole number of seconds, got ${seconds}`);
+  }
+  return ttl;
 }
 
 /**

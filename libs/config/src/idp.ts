@@ -26,7 +26,20 @@ export const idpSchema = z
     clientSecrets: z.array(secret).min(1, { error: 'must list at least one secret' }),
     scopes: z.array(nonEmpty).default(['openid', 'profile', 'email', 'offline_access']),
     groupsClaim: nonEmpty.optional(),
+    /** Per HTTP call to this IdP. */
     timeout: duration.default(5000),
+    /** Calls that are safe to repeat (discovery, revocation, client credentials) are retried this
+     * many times with exponential backoff; a refresh, which may rotate the token, never is. */
+    retries: z.number().int().min(0).max(5).default(2),
+    /** Consecutive failures (unreachable, timeout, 5xx) that open the circuit breaker, and how long
+     * it stays open before one probe call is let through. */
+    breaker: z
+      .strictObject({ failureThreshold: z.number().int().min(1).default(5), openFor: duration.default(30_000) })
+      .default({ failureThreshold: 5, openFor: 30_000 }),
+    /** How long a discovery document is used before it is fetched again. */
+    discoveryTtl: duration.default(3_600_000),
+    /** Display name for the IdP chooser on the verification page. */
+    displayName: nonEmpty.optional(),
   })
   .transform((idp) => ({ ...idp, groupsClaim: idp.groupsClaim ?? DEFAULT_GROUPS_CLAIM[idp.type] }));
 

@@ -1,4 +1,11 @@
+import type { DescMessage, MessageInitShape } from '@bufbuild/protobuf';
 import { Code, ConnectError } from '@connectrpc/connect';
+
+/** A typed detail sent with an error (google.rpc.Status details), for callers to act on. */
+export interface ErrorDetail<Desc extends DescMessage = DescMessage> {
+  desc: Desc;
+  value: MessageInitShape<Desc>;
+}
 
 export { Code, ConnectError } from '@connectrpc/connect';
 
@@ -9,13 +16,16 @@ export { Code, ConnectError } from '@connectrpc/connect';
  */
 export class ServiceError extends Error {
   override readonly name: string = 'ServiceError';
+  /** Typed details for the caller (e.g. which IdP failed and whether to retry). */
+  readonly details: readonly ErrorDetail[];
   constructor(
     readonly code: Code,
     message: string,
     readonly detail?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; details?: readonly ErrorDetail[] },
   ) {
     super(message, options);
+    this.details = options?.details ?? [];
   }
 }
 
@@ -67,7 +77,9 @@ export class UnavailableError extends ServiceError {
  * else is a bug and becomes INTERNAL with nothing of it leaked to the caller.
  */
 export function toConnectError(error: unknown): ConnectError {
-  if (error instanceof ServiceError) return new ConnectError(error.message, error.code, undefined, undefined, error);
+  if (error instanceof ServiceError) {
+    return new ConnectError(error.message, error.code, undefined, error.details as ErrorDetail[] as never, error);
+  }
   if (error instanceof ConnectError) return error;
   return new ConnectError('internal error', Code.Internal, undefined, undefined, error);
 }

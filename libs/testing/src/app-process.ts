@@ -47,7 +47,7 @@ export async function startAppProcess(app: string, env: Record<string, string>, 
     port(message) {
       const line = logs.find((l) => message.test(String(l.msg)));
       const address = String(line?.address ?? '');
-      const port = Number(address.slice(address.lastIndexOf(':') + 1));
+      const port = typeof line?.port === 'number' ? line.port : Number(address.slice(address.lastIndexOf(':') + 1));
       if (!port) throw new Error(`${app} logged no address for ${message}`);
       return port;
     },

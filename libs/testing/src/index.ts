@@ -2,3 +2,6 @@ export { grpcJsClient, type GrpcJsClient, type ClientTls } from './grpc-js-clien
 export { createTestPki, type TestPki, type PemFiles } from './test-pki.js';
 export { testConfig, testEnv, REPO_ROOT } from './test-config.js';
 export { startAppProcess, type AppProcess } from './app-process.js';
+export { Browser, findForm, type Page, type HtmlForm } from './form-browser.js';
+export { freePort } from './free-port.js';
+export { startFaultProxy, type Fault, type FaultOptions, type FaultProxy } from './fault-proxy.js';

@@ -52,6 +52,54 @@ declare module 'oidc-provider' {
     readonly clientId?: string;
   }
 
+  /** The constructor properties and stored payload of an access token (opaque here). */
+  export interface AccessTokenProperties {
+    accountId: string;
+    client: Client;
+    grantId?: string;
+    scope?: string;
+    /** The `claims` parameter of the authorization request the token descends from. */
+    claims?: unknown;
+    gty?: string;
+    aud?: string | string[];
+  }
+
+  export interface AccessToken {
+    readonly jti: string;
+    readonly kind: 'AccessToken';
+    readonly clientId: string;
+    readonly accountId: string;
+    readonly grantId?: string;
+    readonly scope?: string;
+    readonly scopes: Set<string>;
+    readonly claims?: unknown;
+    readonly isValid: boolean;
+    aud?: string | string[];
+    readonly tokenType: string;
+    /** Seconds until it expires, from `ttl.AccessToken`. */
+    readonly expiration: number;
+    /** Stores the token and returns its value. */
+    save(): Promise<string>;
+  }
+
+  export interface AccessTokenModel {
+    new (properties: AccessTokenProperties): AccessToken;
+    /** Undefined for unknown, expired, revoked and other-kind tokens. */
+    find(value: string): Promise<AccessToken | undefined>;
+  }
+
+  /** What a grant type handler registered with `registerGrantType` is called with. */
+  export interface TokenEndpointContext extends ProviderContext {
+    oidc: {
+      /** Authenticated by oidc-provider before the handler runs. */
+      client: Client;
+      /** Only the parameters registered for the grant type; repeatable ones may be arrays. */
+      params: Record<string, string | string[] | undefined>;
+      /** Names an entity for oidc-provider's events (`grant.success` and friends). */
+      entity(name: string, value: unknown): void;
+    };
+  }
+
   type Ttl = number;
 
   export interface Configuration {
@@ -64,6 +112,8 @@ declare module 'oidc-provider' {
     claims: Record<string, string[] | null>;
     conformIdTokenClaims: boolean;
     findAccount(ctx: ProviderContext, sub: string, token?: unknown): Promise<Account | undefined>;
+    /** Stored on opaque access tokens as `extra`; introspection spreads it into its response. */
+    extraTokenClaims(ctx: ProviderContext, token: { readonly accountId?: string; readonly scope?: string }): Promise<Record<string, unknown> | undefined>;
     issueRefreshToken(ctx: ProviderContext, client: Client, code: unknown): Promise<boolean>;
     rotateRefreshToken: boolean;
     expiresWithSession(ctx: ProviderContext, code: unknown): Promise<boolean>;
@@ -121,6 +171,9 @@ declare module 'oidc-provider' {
   }
 
   export interface Grant {
+    readonly accountId: string;
+    readonly clientId: string;
+    readonly isExpired: boolean;
     addOIDCScope(scope: string): void;
     addOIDCClaims(claims: string[]): void;
     addResourceScope(resource: string, scope: string): void;
@@ -142,11 +195,36 @@ declare module 'oidc-provider' {
     class InvalidRequest extends OIDCProviderError {
       constructor(description?: string, code?: number);
     }
+    /** `options` is the private detail, logged but not sent (as `error_detail`). */
+    class InvalidGrant extends OIDCProviderError {
+      constructor(options?: string | { detail?: string });
+    }
+    class InvalidScope extends OIDCProviderError {
+      constructor(description: string, scope?: string);
+    }
+    class InvalidTarget extends OIDCProviderError {
+      constructor(description?: string);
+    }
+    class UnauthorizedClient extends OIDCProviderError {
+      constructor(description?: string);
+    }
   }
 
   export class Provider extends EventEmitter {
     constructor(issuer: string, configuration: Configuration);
     readonly Grant: GrantModel;
+    readonly AccessToken: AccessTokenModel;
+    /**
+     * Adds an extension grant (and lists it in discovery). The token endpoint authenticates the
+     * client, checks the grant is in its grant_types and drops every parameter not named in
+     * `parameters` before `handler` runs; a repeated parameter is refused unless in `repeatable`.
+     */
+    registerGrantType(
+      name: string,
+      handler: (ctx: TokenEndpointContext) => Promise<void>,
+      parameters?: string | readonly string[],
+      repeatable?: string | readonly string[],
+    ): void;
     callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
     interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<Interaction>;
     interactionFinished(

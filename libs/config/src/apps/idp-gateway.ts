@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hostPort } from '../host-port.js';
+import { secret } from '../secret-schema.js';
 import { tlsFilesSchema, type TlsFiles } from '../tls-files.js';
 
 /** The IdPs it talks to are the top-level `idps`; this section is only where it listens. */
@@ -7,6 +8,10 @@ export const idpGatewayConfigSchema = z.strictObject({
   grpc: hostPort,
   metrics: hostPort,
   tls: tlsFilesSchema.optional(),
+  /** Secrets (at least 32 characters) from which the keys that seal authorization-flow state are
+   * derived. The first seals; all open, so a new secret is added first and the old one removed
+   * after the longest flow (10 minutes). */
+  stateSecrets: z.array(secret.refine((s) => s.reveal().length >= 32, { error: 'must be at least 32 characters' })).min(1),
 });
 
 export type IdpGatewayConfig = Omit<z.output<typeof idpGatewayConfigSchema>, 'tls'> & { tls: TlsFiles };

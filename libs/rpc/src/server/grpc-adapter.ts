@@ -16,6 +16,7 @@ import {
   type ServiceDefinition as GrpcServiceDefinition,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import { setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
 import { InvalidArgumentError, toConnectError } from '../errors.js';
 
 /** A request that failed to decode; the handler answers INVALID_ARGUMENT instead of the runtime
@@ -106,9 +107,17 @@ function headersOf(metadata: Metadata): Headers {
   return headers;
 }
 
+const STATUS_DETAILS = 'grpc-status-details-bin';
+
 function toStatus(error: ConnectError): Partial<ServerErrorResponse> {
   const metadata = new Metadata();
   error.metadata.forEach((value, key) => metadata.add(key, value));
+  // Typed details travel as a google.rpc.Status in grpc-status-details-bin, encoded by connect
+  // itself so that connect, grpc-go and grpc-java clients all read them.
+  if (error.details.length > 0) {
+    const encoded = setTrailerStatus(new Headers(), error).get(STATUS_DETAILS);
+    if (encoded) metadata.set(STATUS_DETAILS, Buffer.from(encoded, 'base64'));
+  }
   return { code: error.code as number as status, details: error.rawMessage, metadata };
 }
 
