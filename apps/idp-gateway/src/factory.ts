@@ -1,8 +1,14 @@
 import { hostname } from 'node:os';
 import { requireApp, type TesseraConfig } from '@tessera/config';
-import { createLogger, type Logger } from '@tessera/observability';
+import { createLogger, createMetricsRegistry, type Logger } from '@tessera/observability';
 import { startRpcApp, type RpcApp } from '@tessera/rpc';
+import { deriveKey, StateSealer } from './domain/sealed-state.js';
+import { IdpConnection } from './idp/idp-connection.js';
+import { IdpMetrics } from './idp/idp-metrics.js';
 import { idpGatewayService } from './rpc/idp-gateway-service.js';
+import { AuthorizationFlow } from './services/authorization-flow.js';
+import { ProviderDirectory } from './services/provider-directory.js';
+import { TokenGrants } from './services/token-grants.js';
 
 export const VERSION = '0.1.0';
 
@@ -15,19 +21,28 @@ export interface IdpGateway {
 export function buildIdpGateway(config: TesseraConfig, options: { logger?: Logger; tlsReloadMs?: number } = {}): IdpGateway {
   const app = requireApp(config, 'idpGateway');
   const logger = options.logger ?? createLogger({ name: 'idp-gateway', level: config.log.level });
-  const services = [idpGatewayService({ version: VERSION, instance: hostname(), startedAt: new Date() })];
+  const metricsRegistry = createMetricsRegistry('idp-gateway');
+  const metrics = new IdpMetrics(metricsRegistry);
+  const connections = new Map(Object.entries(config.idps).map(([name, idp]) => [name, new IdpConnection(name, idp, metrics, logger)]));
+  const providers = new ProviderDirectory(connections);
+  const grants = new TokenGrants(providers);
   return {
     logger,
-    listen: () =>
-      startRpcApp({
+    async listen() {
+      const sealer = new StateSealer(await Promise.all(app.stateSecrets.map((s) => deriveKey(s.reveal()))));
+      const authorization = new AuthorizationFlow(providers, sealer);
+      const instance = { version: VERSION, instance: hostname(), startedAt: new Date() };
+      return startRpcApp({
         name: 'idp-gateway',
-        services,
+        services: [idpGatewayService(instance, { providers, authorization, grants })],
         logger,
         tls: app.tls,
         tlsReloadMs: options.tlsReloadMs,
         properties: (id) => config.registry.services[id]?.properties,
         grpc: app.grpc,
         metrics: app.metrics,
-      }),
+        metricsRegistry,
+      });
+    },
   };
 }

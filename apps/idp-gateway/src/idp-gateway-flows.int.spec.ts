@@ -1,0 +1,269 @@
+// The gateway against the real dev-idp (its own process) behind a fault-injecting proxy, called
+// over mTLS the way authserver and tokenmanager call it.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Code, ConnectError, createClient, type Client } from '@connectrpc/connect';
+import { IdpGatewayService, idpgatewayV1 } from '@tessera/contracts';
+import { createServiceTransport, TlsWatcher, type RpcApp } from '@tessera/rpc';
+import {
+  Browser,
+  createTestPki,
+  findForm,
+  startAppProcess,
+  startFaultProxy,
+  testConfig,
+  type AppProcess,
+  type FaultProxy,
+  type TestPki,
+} from '@tessera/testing';
+import { buildIdpGateway } from './factory.js';
+
+const { IdpErrorKind, IdpErrorDetailSchema, TokenTypeHint } = idpgatewayV1;
+const REDIRECT = 'http://127.0.0.1:8080/auth/callback';
+const IDP = 'dev-idp';
+
+let pki: TestPki;
+let proxy: FaultProxy;
+let devIdp: AppProcess;
+const gateways: { app: RpcApp; tls: TlsWatcher }[] = [];
+
+before(async () => {
+  pki = await createTestPki();
+  proxy = await startFaultProxy('http://127.0.0.1:1');
+  devIdp = await startAppProcess(
+    'dev-idp',
+    { TESSERA__APPS__DEVIDP__ISSUER: proxy.url, TESSERA__APPS__DEVIDP__HTTP: '127.0.0.1:0', TESSERA__IDPS__DEV_IDP__ISSUER: proxy.url },
+    [/^dev-idp listening$/],
+  );
+  proxy.setTarget(`http://127.0.0.1:${devIdp.port(/^dev-idp listening$/)}`);
+});
+
+after(async () => {
+  for (const { app, tls } of gateways) {
+    await app.close({ graceMs: 500 });
+    tls.stop();
+  }
+  await devIdp?.stop();
+  await proxy?.close();
+  pki.remove();
+});
+
+/** A gateway on its own port with config overrides, and a client holding authserver's identity. */
+async function gateway(env: Record<string, string> = {}): Promise<Client<typeof IdpGatewayService>> {
+  const config = testConfig(pki, { TESSERA__IDPS__DEV_IDP__ISSUER: proxy.url, ...env });
+  const app = await buildIdpGateway(config).listen();
+  const tls = new TlsWatcher(pki.files('authserver'));
+  gateways.push({ app, tls });
+  return createClient(IdpGatewayService, createServiceTransport({ address: `127.0.0.1:${app.grpcPort}`, serverName: 'idp-gateway', tls }));
+}
+
+/** Logs in through dev-idp's form and returns the completed authorization. */
+async function login(client: Client<typeof IdpGatewayService>, user: string, groupScopes: string[] = []) {
+  const begun = await client.beginAuthorization({ provider: IDP, redirectUri: REDIRECT, groupScopes });
+  const browser = new Browser();
+  const page = await browser.page(begun.authorizationUrl);
+  const form = findForm(page);
+  const callback = await browser.go(form.action, { form: { login: user, password: user }, stopAt: REDIRECT });
+  assert.ok(callback instanceof URL, 'the IdP redirected back with a code');
+  return client.completeAuthorization({ sealedState: begun.sealedState, callback: { case: 'callbackUrl', value: callback.href } });
+}
+
+async function introspect(token: string): Promise<{ active: boolean; scope?: string }> {
+  const discovery = (await (await fetch(`${proxy.url}/.well-known/openid-configuration`)).json()) as { introspection_endpoint: string };
+  const res = await fetch(discovery.introspection_endpoint, {
+    method: 'POST',
+    body: new URLSearchParams({ token, client_id: 'tessera-idp-gateway', client_secret: 'dev-idp-gateway-secret' }),
+  });
+  return (await res.json()) as { active: boolean; scope?: string };
+}
+
+function expectIdpError(code: Code, kind: idpgatewayV1.IdpErrorKind) {
+  return (error: unknown) => {
+    assert.ok(error instanceof ConnectError, String(error));
+    assert.equal(Code[error.code], Code[code], error.rawMessage);
+    const [detail] = error.findDetails(IdpErrorDetailSchema);
+    assert.equal(detail?.kind, kind, `kind ${IdpErrorKind[detail?.kind ?? 0]}`);
+    assert.equal(detail?.provider, IDP);
+    assert.doesNotMatch(error.rawMessage, /eyJ|[A-Za-z0-9_-]{40,}/, 'no token in the message');
+    return true;
+  };
+}
+
+describe('authorization, refresh, exchange, client credentials, revocation', () => {
+  let client: Client<typeof IdpGatewayService>;
+  before(async () => {
+    client = await gateway();
+  });
+
+  test('ListProviders describes dev-idp and its capabilities', async () => {
+    const { providers } = await client.listProviders({});
+    const p = providers.find((x) => x.name === IDP);
+    assert.ok(p);
+    assert.equal(p.issuer, proxy.url);
+    assert.equal(p.type, idpgatewayV1.ProviderType.IAM);
+    assert.ok(p.supportsRevocation && p.supportsClientCredentials && p.supportsTokenExchange);
+    assert.equal(p.health?.breakerState, idpgatewayV1.BreakerState.CLOSED);
+  });
+
+  test('a login round trip returns who the user is, the groups asked for, and the tokens', async () => {
+    const done = await login(client, 'alice', ['wlcg.groups:/dirac/user']);
+    assert.equal(done.identity?.subject, 'alice');
+    assert.equal(done.identity?.issuer, proxy.url);
+    assert.deepEqual(done.identity?.groups, ['/dirac/user']);
+    assert.ok(done.tokenSet?.accessToken && done.tokenSet.refreshToken && done.tokenSet.idToken);
+    assert.ok(done.tokenSet.expiresAt && done.tokenSet.expiresAt.seconds > BigInt(Math.floor(Date.now() / 1000)));
+    assert.ok(done.tokenSet.scopes.includes('wlcg.groups:/dirac/user'));
+    assert.ok(!done.refusedScopes.includes('wlcg.groups:/dirac/user'));
+  });
+
+  test('the sealed state is single-flow: tampered or foreign state is refused', async () => {
+    const begun = await client.beginAuthorization({ provider: IDP, redirectUri: REDIRECT });
+    const tampered = Uint8Array.from(begun.sealedState);
+    tampered[tampered.length - 5]! ^= 1;
+    await assert.rejects(
+      client.completeAuthorization({ provider: IDP, sealedState: tampered, callback: { case: 'params', value: { code: 'x', state: begun.state } } }),
+      expectIdpError(Code.InvalidArgument, IdpErrorKind.INVALID_REQUEST),
+    );
+    await assert.rejects(
+      client.completeAuthorization({ sealedState: begun.sealedState, callback: { case: 'params', value: { code: 'x', state: 'another' } } }),
+      expectIdpError(Code.InvalidArgument, IdpErrorKind.INVALID_REQUEST),
+    );
+  });
+
+  test('refresh with a narrowed scope rotates the refresh token; the old one is then dead', async () => {
+    const done = await login(client, 'alice', ['wlcg.groups:/dirac/user', 'wlcg.groups:/dirac/admin']);
+    const old = done.tokenSet!.refreshToken;
+    const refreshed = await client.refreshToken({ provider: IDP, refreshToken: old, scopes: ['openid', 'wlcg.groups:/dirac/user'] });
+    assert.deepEqual(refreshed.refusedScopes, []);
+    assert.equal(refreshed.refreshTokenRotated, true);
+    assert.notEqual(refreshed.tokenSet?.refreshToken, old);
+    assert.ok(refreshed.tokenSet?.scopes.includes('wlcg.groups:/dirac/user'));
+    assert.ok(!refreshed.tokenSet?.scopes.includes('wlcg.groups:/dirac/admin'), 'narrowed');
+    await assert.rejects(client.refreshToken({ provider: IDP, refreshToken: old }), expectIdpError(Code.FailedPrecondition, IdpErrorKind.INVALID_GRANT));
+  });
+
+  test('token exchange narrows scope (RFC 8693)', async () => {
+    const done = await login(client, 'bob', ['wlcg.groups:/dirac/user']);
+    const exchanged = await client.exchangeToken({
+      provider: IDP,
+      subjectToken: done.tokenSet!.accessToken,
+      subjectTokenType: idpgatewayV1.TokenTypeIdentifier.ACCESS_TOKEN,
+      scopes: ['openid', 'wlcg.groups:/dirac/user'],
+    });
+    assert.equal(exchanged.issuedTokenType, idpgatewayV1.TokenTypeIdentifier.ACCESS_TOKEN);
+    const seen = await introspect(exchanged.tokenSet!.accessToken);
+    assert.equal(seen.active, true);
+    assert.deepEqual(seen.scope?.split(' ').sort(), ['openid', 'wlcg.groups:/dirac/user']);
+  });
+
+  test('client credentials returns a token for the gateway itself', async () => {
+    const { tokenSet } = await client.clientCredentials({ provider: IDP });
+    assert.equal((await introspect(tokenSet!.accessToken)).active, true);
+  });
+
+  test('revocation really revokes: introspection then says inactive', async () => {
+    const done = await login(client, 'bob');
+    const token = done.tokenSet!.accessToken;
+    assert.equal((await introspect(token)).active, true);
+    const revoked = await client.revokeToken({ provider: IDP, token, tokenTypeHint: TokenTypeHint.ACCESS_TOKEN });
+    assert.equal(revoked.revocationSupported, true);
+    assert.equal((await introspect(token)).active, false);
+    await client.revokeToken({ provider: IDP, token: done.tokenSet!.refreshToken, tokenTypeHint: TokenTypeHint.REFRESH_TOKEN });
+    await assert.rejects(
+      client.refreshToken({ provider: IDP, refreshToken: done.tokenSet!.refreshToken }),
+      expectIdpError(Code.FailedPrecondition, IdpErrorKind.INVALID_GRANT),
+    );
+  });
+
+  test('an unknown IdP is NOT_FOUND, naming the ones configured', async () => {
+    await assert.rejects(client.clientCredentials({ provider: 'nope' }), (e: ConnectError) => {
+      assert.equal(e.code, Code.NotFound);
+      assert.match(e.rawMessage, /dev-idp/);
+      return true;
+    });
+  });
+});
+
+describe('failures at the IdP', () => {
+  test('5xx answers are UNAVAILABLE (provider error), retried for safe calls only', async () => {
+    const client = await gateway({ TESSERA__IDPS__DEV_IDP__RETRIES: '1' });
+    await client.listProviders({}); // discovery done
+    const tokenCalls = () => proxy.requests.filter((r) => r.path.startsWith('/token')).length;
+    let before = tokenCalls();
+    proxy.setFault({ kind: 'status', status: 500, body: 'boom' }, { pathPrefix: '/token' });
+    try {
+      await assert.rejects(client.clientCredentials({ provider: IDP }), expectIdpError(Code.Unavailable, IdpErrorKind.PROVIDER_ERROR));
+      assert.equal(tokenCalls() - before, 2, 'client credentials tried twice (1 retry)');
+      before = tokenCalls();
+      await assert.rejects(client.refreshToken({ provider: IDP, refreshToken: 'whatever' }), expectIdpError(Code.Unavailable, IdpErrorKind.PROVIDER_ERROR));
+      assert.equal(tokenCalls() - before, 1, 'a refresh is never repeated');
+    } finally {
+      proxy.setFault({ kind: 'none' });
+    }
+  });
+
+  test('an IdP slower than its timeout is DEADLINE_EXCEEDED', async () => {
+    const client = await gateway({ TESSERA__IDPS__DEV_IDP__TIMEOUT: '300ms', TESSERA__IDPS__DEV_IDP__RETRIES: '0' });
+    await client.listProviders({});
+    proxy.setFault({ kind: 'latency', ms: 1500 }, { pathPrefix: '/token' });
+    try {
+      await assert.rejects(client.clientCredentials({ provider: IDP }), expectIdpError(Code.DeadlineExceeded, IdpErrorKind.TIMEOUT));
+    } finally {
+      proxy.setFault({ kind: 'none' });
+    }
+  });
+
+  test('dropped connections are UNAVAILABLE (unreachable)', async () => {
+    const client = await gateway({ TESSERA__IDPS__DEV_IDP__RETRIES: '0' });
+    await client.listProviders({});
+    proxy.setFault({ kind: 'drop' }, { pathPrefix: '/token' });
+    try {
+      await assert.rejects(client.clientCredentials({ provider: IDP }), expectIdpError(Code.Unavailable, IdpErrorKind.UNREACHABLE));
+    } finally {
+      proxy.setFault({ kind: 'none' });
+    }
+  });
+
+  test('a stopped IdP is UNAVAILABLE (unreachable) from discovery on', async () => {
+    const client = await gateway({ TESSERA__IDPS__DEV_IDP__ISSUER: 'http://127.0.0.1:1', TESSERA__IDPS__DEV_IDP__RETRIES: '0' });
+    await assert.rejects(client.clientCredentials({ provider: IDP }), expectIdpError(Code.Unavailable, IdpErrorKind.UNREACHABLE));
+  });
+
+  test('the breaker opens after repeated failures, fails fast, and recovers through a probe', async () => {
+    const client = await gateway({
+      TESSERA__IDPS__DEV_IDP__RETRIES: '0',
+      TESSERA__IDPS__DEV_IDP__BREAKER__FAILURETHRESHOLD: '2',
+      TESSERA__IDPS__DEV_IDP__BREAKER__OPENFOR: '700ms',
+    });
+    await client.listProviders({});
+    proxy.setFault({ kind: 'status', status: 503 }, { pathPrefix: '/token' });
+    for (let i = 0; i < 2; i++) {
+      await assert.rejects(client.clientCredentials({ provider: IDP }), expectIdpError(Code.Unavailable, IdpErrorKind.PROVIDER_ERROR));
+    }
+    const sent = proxy.requests.length;
+    await assert.rejects(client.clientCredentials({ provider: IDP }), expectIdpError(Code.Unavailable, IdpErrorKind.CIRCUIT_OPEN));
+    assert.equal(proxy.requests.length, sent, 'nothing was sent while open');
+    const open = (await client.listProviders({})).providers.find((p) => p.name === IDP);
+    assert.equal(open?.health?.breakerState, idpgatewayV1.BreakerState.OPEN);
+    proxy.setFault({ kind: 'none' });
+    await new Promise((r) => setTimeout(r, 800));
+    await client.clientCredentials({ provider: IDP });
+    const closed = (await client.listProviders({})).providers.find((p) => p.name === IDP);
+    assert.equal(closed?.health?.breakerState, idpgatewayV1.BreakerState.CLOSED);
+  });
+
+  test('client secrets are tried in order: a wrong first secret does not stop the gateway', async () => {
+    const client = await gateway({ TESSERA__IDPS__DEV_IDP__CLIENTSECRETS: '[retired-secret, dev-idp-gateway-secret]' });
+    const { tokenSet } = await client.clientCredentials({ provider: IDP });
+    assert.ok(tokenSet?.accessToken);
+  });
+
+  test('only client secrets the IdP refuses: a clear error naming the cause', async () => {
+    const client = await gateway({ TESSERA__IDPS__DEV_IDP__CLIENTSECRETS: '[retired-secret]' });
+    await assert.rejects(client.clientCredentials({ provider: IDP }), (e: ConnectError) => {
+      assert.match(e.rawMessage, /clientSecrets/);
+      assert.doesNotMatch(e.rawMessage, /retired-secret/);
+      return true;
+    });
+  });
+});

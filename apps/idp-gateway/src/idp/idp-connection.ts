@@ -1,0 +1,160 @@
+import * as oidc from 'openid-client';
+import type { IdpConfig } from '@tessera/config';
+import type { Logger } from '@tessera/observability';
+import { CircuitBreaker } from './circuit-breaker.js';
+import { IdpError, IdpErrorKind } from './idp-error.js';
+import type { IdpMetrics } from './idp-metrics.js';
+import { fetchWithRequestSignal, requestSignal } from './request-signal.js';
+import { withRetries } from './retry.js';
+import { isInvalidClient, translateError } from './translate-error.js';
+
+interface Discovered {
+  /** One openid-client Configuration per configured client secret, in order. */
+  configurations: oidc.Configuration[];
+  fetchedAt: number;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Everything the gateway knows about one IdP: its discovery document (cached, refreshed after
+ * `discoveryTtl`, the stale copy kept if a refresh fails), its circuit breaker and its client
+ * secrets. Every call to the IdP goes through `call`, which applies the breaker, the secrets in
+ * order, retries for calls that are safe to repeat, error translation and metrics.
+ */
+export class IdpConnection {
+  readonly breaker: CircuitBreaker;
+  #discovered: Discovered | undefined;
+  #discovering: Promise<Discovered> | undefined;
+  /** Index of the secret that last worked; the IdP has moved past the earlier ones. */
+  #secret = 0;
+
+  constructor(
+    readonly name: string,
+    readonly config: IdpConfig,
+    private readonly metrics: IdpMetrics,
+    private readonly logger: Logger,
+  ) {
+    this.breaker = new CircuitBreaker({
+      failureThreshold: config.breaker.failureThreshold,
+      openForMs: config.breaker.openFor,
+      onStateChange: (state) => {
+        metrics.breakerState(name, state);
+        logger.warn({ idp: name, state }, `circuit breaker ${state}`);
+      },
+    });
+    metrics.breakerState(name, 'closed');
+  }
+
+  get discoveredAt(): Date | undefined {
+    return this.#discovered ? new Date(this.#discovered.fetchedAt) : undefined;
+  }
+
+  /** The IdP's metadata, discovering it first if needed. */
+  async metadata(): Promise<oidc.ServerMetadata> {
+    return this.call('discovery', async (config) => config.serverMetadata(), { safe: true });
+  }
+
+  async call<T>(operation: string, fn: (config: oidc.Configuration) => Promise<T>, options: { safe: boolean }): Promise<T> {
+    const signal = requestSignal.getStore();
+    const done = this.metrics.start(this.name, operation);
+    try {
+      const attempt = () => this.#attempt(fn, signal);
+      const result = options.safe ? await withRetries(attempt, { retries: this.config.retries, signal }) : await attempt();
+      done('ok');
+      return result;
+    } catch (error) {
+      done(error instanceof IdpError ? IdpErrorKind[error.kind].toLowerCase() : 'internal');
+      throw error;
+    }
+  }
+
+  async #attempt<T>(fn: (config: oidc.Configuration) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (!this.breaker.tryAcquire()) {
+      const retryAt = this.breaker.retryAt?.getTime() ?? Date.now();
+      throw new IdpError({
+        kind: IdpErrorKind.CIRCUIT_OPEN,
+        provider: this.name,
+        message: `identity provider ${this.name} is failing; calls are paused until ${new Date(retryAt).toISOString()}`,
+        retryable: true,
+        retryAfterMs: Math.max(0, retryAt - Date.now()),
+      });
+    }
+    try {
+      const { configurations } = await this.#configurations();
+      const result = await this.#withSecrets(configurations, fn);
+      this.breaker.recordSuccess();
+      return result;
+    } catch (thrown) {
+      const error = translateError(this.name, thrown, signal?.aborted ?? false);
+      if (error.countsAsOutage) this.breaker.recordFailure(error.detail ?? error.message);
+      else if (signal?.aborted) this.breaker.release();
+      else this.breaker.recordSuccess(); // the IdP answered; the answer was a refusal
+      throw error;
+    }
+  }
+
+  /** Tries the client secrets in order from the last one that worked; only a refused client
+   * authentication moves on, since the IdP then processed nothing. */
+  async #withSecrets<T>(configurations: oidc.Configuration[], fn: (config: oidc.Configuration) => Promise<T>): Promise<T> {
+    for (let i = this.#secret; ; i++) {
+      try {
+        const result = await fn(configurations[i]!);
+        if (i !== this.#secret) this.logger.warn({ idp: this.name, secret: i }, 'client secret in use is not the first configured one');
+        this.#secret = i;
+        return result;
+      } catch (error) {
+        if (!isInvalidClient(error)) throw error;
+        if (i + 1 >= configurations.length) {
+          throw new IdpError({
+            kind: IdpErrorKind.PROVIDER_ERROR,
+            provider: this.name,
+            message: `identity provider ${this.name} refused the gateway's client authentication; check its clientSecrets`,
+            oauthError: 'invalid_client',
+            cause: error,
+          });
+        }
+      }
+    }
+  }
+
+  #configurations(): Promise<Discovered> {
+    const current = this.#discovered;
+    if (current && Date.now() - current.fetchedAt < this.config.discoveryTtl) return Promise.resolve(current);
+    // One discovery at a time per IdP; concurrent callers share it.
+    this.#discovering ??= this.#discover()
+      .then((discovered) => (this.#discovered = discovered))
+      .catch((error: unknown) => {
+        if (!current) throw error;
+        this.logger.warn({ idp: this.name, err: { message: (error as Error).message } }, 'discovery refresh failed; keeping the cached metadata');
+        return current;
+      })
+      .finally(() => (this.#discovering = undefined));
+    return this.#discovering;
+  }
+
+  async #discover(): Promise<Discovered> {
+    const issuer = new URL(this.config.issuer);
+    const insecure = issuer.protocol === 'http:' && LOOPBACK.has(issuer.host.replace(/:\d+$/, ''));
+    const prepare = (config: oidc.Configuration) => {
+      if (insecure) oidc.allowInsecureRequests(config);
+      config.timeout = this.config.timeout / 1000;
+      config[oidc.customFetch] = fetchWithRequestSignal;
+    };
+    const discovered = await oidc.discovery(issuer, this.config.clientId, undefined, oidc.None(), {
+      execute: insecure ? [oidc.allowInsecureRequests] : [],
+      timeout: this.config.timeout / 1000,
+      [oidc.customFetch]: fetchWithRequestSignal,
+    });
+    const metadata = discovered.serverMetadata();
+    const methods = metadata.token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
+    const auth = (secret: string) => (methods.includes('client_secret_post') ? oidc.ClientSecretPost(secret) : oidc.ClientSecretBasic(secret));
+    const configurations = this.config.clientSecrets.map((secret) => {
+      const config = new oidc.Configuration(metadata, this.config.clientId, {}, auth(secret.reveal()));
+      prepare(config);
+      return config;
+    });
+    this.logger.info({ idp: this.name, issuer: metadata.issuer }, 'IdP discovered');
+    return { configurations, fetchedAt: Date.now() };
+  }
+}
