@@ -17,6 +17,8 @@ import {
   type TestPki,
 } from '@tessera/testing';
 import { buildIdpGateway } from './factory.js';
+import { PassThrough } from 'node:stream';
+import { createLogger } from '@tessera/observability';
 
 const { IdpErrorKind, IdpErrorDetailSchema, TokenTypeHint } = idpgatewayV1;
 const REDIRECT = 'http://127.0.0.1:8080/auth/callback';
@@ -26,6 +28,15 @@ let pki: TestPki;
 let proxy: FaultProxy;
 let devIdp: AppProcess;
 const gateways: { app: RpcApp; tls: TlsWatcher }[] = [];
+/** Everything every gateway logged, at debug level: checked for tokens at the end. */
+let logged = '';
+const logSink = new PassThrough().on('data', (d: Buffer) => (logged += d.toString()));
+/** Every token the IdP issued during the tests. */
+const issuedTokens = new Set<string>();
+const remember = <T extends { tokenSet?: { accessToken: string; refreshToken: string; idToken: string } }>(r: T): T => {
+  for (const t of [r.tokenSet?.accessToken, r.tokenSet?.refreshToken, r.tokenSet?.idToken]) if (t) issuedTokens.add(t);
+  return r;
+};
 
 before(async () => {
   pki = await createTestPki();
@@ -51,7 +62,7 @@ after(async () => {
 /** A gateway on its own port with config overrides, and a client holding authserver's identity. */
 async function gateway(env: Record<string, string> = {}): Promise<Client<typeof IdpGatewayService>> {
   const config = testConfig(pki, { TESSERA__IDPS__DEV_IDP__ISSUER: proxy.url, ...env });
-  const app = await buildIdpGateway(config).listen();
+  const app = await buildIdpGateway(config, { logger: createLogger({ name: 'idp-gateway', level: 'debug', destination: logSink }) }).listen();
   const tls = new TlsWatcher(pki.files('authserver'));
   gateways.push({ app, tls });
   return createClient(IdpGatewayService, createServiceTransport({ address: `127.0.0.1:${app.grpcPort}`, serverName: 'idp-gateway', tls }));
@@ -65,7 +76,7 @@ async function login(client: Client<typeof IdpGatewayService>, user: string, gro
   const form = findForm(page);
   const callback = await browser.go(form.action, { form: { login: user, password: user }, stopAt: REDIRECT });
   assert.ok(callback instanceof URL, 'the IdP redirected back with a code');
-  return client.completeAuthorization({ sealedState: begun.sealedState, callback: { case: 'callbackUrl', value: callback.href } });
+  return remember(await client.completeAuthorization({ sealedState: begun.sealedState, callback: { case: 'callbackUrl', value: callback.href } }));
 }
 
 async function introspect(token: string): Promise<{ active: boolean; scope?: string }> {
@@ -133,7 +144,7 @@ describe('authorization, refresh, exchange, client credentials, revocation', () 
   test('refresh with a narrowed scope rotates the refresh token; the old one is then dead', async () => {
     const done = await login(client, 'alice', ['wlcg.groups:/dirac/user', 'wlcg.groups:/dirac/admin']);
     const old = done.tokenSet!.refreshToken;
-    const refreshed = await client.refreshToken({ provider: IDP, refreshToken: old, scopes: ['openid', 'wlcg.groups:/dirac/user'] });
+    const refreshed = remember(await client.refreshToken({ provider: IDP, refreshToken: old, scopes: ['openid', 'wlcg.groups:/dirac/user'] }));
     assert.deepEqual(refreshed.refusedScopes, []);
     assert.equal(refreshed.refreshTokenRotated, true);
     assert.notEqual(refreshed.tokenSet?.refreshToken, old);
@@ -144,12 +155,12 @@ describe('authorization, refresh, exchange, client credentials, revocation', () 
 
   test('token exchange narrows scope (RFC 8693)', async () => {
     const done = await login(client, 'bob', ['wlcg.groups:/dirac/user']);
-    const exchanged = await client.exchangeToken({
+    const exchanged = remember(await client.exchangeToken({
       provider: IDP,
       subjectToken: done.tokenSet!.accessToken,
       subjectTokenType: idpgatewayV1.TokenTypeIdentifier.ACCESS_TOKEN,
       scopes: ['openid', 'wlcg.groups:/dirac/user'],
-    });
+    }));
     assert.equal(exchanged.issuedTokenType, idpgatewayV1.TokenTypeIdentifier.ACCESS_TOKEN);
     const seen = await introspect(exchanged.tokenSet!.accessToken);
     assert.equal(seen.active, true);
@@ -157,7 +168,7 @@ describe('authorization, refresh, exchange, client credentials, revocation', () 
   });
 
   test('client credentials returns a token for the gateway itself', async () => {
-    const { tokenSet } = await client.clientCredentials({ provider: IDP });
+    const { tokenSet } = remember(await client.clientCredentials({ provider: IDP }));
     assert.equal((await introspect(tokenSet!.accessToken)).active, true);
   });
 
@@ -173,6 +184,22 @@ describe('authorization, refresh, exchange, client credentials, revocation', () 
       client.refreshToken({ provider: IDP, refreshToken: done.tokenSet!.refreshToken }),
       expectIdpError(Code.FailedPrecondition, IdpErrorKind.INVALID_GRANT),
     );
+  });
+
+  test('metrics count IdP calls by operation and outcome, and show the breaker state', async () => {
+    const app = gateways[0]!.app;
+    const text = await (await fetch(`http://127.0.0.1:${app.metricsPort}/metrics`)).text();
+    assert.match(text, /idp_requests_total\{[^}]*operation="authorization_code",outcome="ok"[^}]*\} [1-9]/);
+    assert.match(text, /idp_requests_total\{[^}]*operation="refresh",outcome="invalid_grant"[^}]*\} [1-9]/);
+    assert.match(text, /idp_request_duration_seconds_count\{[^}]*operation="token_exchange"[^}]*\} [1-9]/);
+    assert.match(text, /idp_requests_total\{[^}]*operation="discovery",outcome="ok"[^}]*\} 1\n/, 'discovery is cached');
+    assert.match(text, /idp_circuit_breaker_state\{[^}]*idp="dev-idp"[^}]*\} 0/);
+  });
+
+  test('no token the IdP issued ever appears in the gateway logs', () => {
+    assert.ok(issuedTokens.size >= 6, `tokens seen: ${issuedTokens.size}`);
+    assert.ok(logged.length > 0, 'the gateway logged');
+    for (const token of issuedTokens) assert.ok(!logged.includes(token), 'a token was logged');
   });
 
   test('an unknown IdP is NOT_FOUND, naming the ones configured', async () => {

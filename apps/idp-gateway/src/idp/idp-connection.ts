@@ -52,6 +52,8 @@ export class IdpConnection {
 
   /** The IdP's metadata, discovering it first if needed. */
   async metadata(): Promise<oidc.ServerMetadata> {
+    const cached = this.#fresh();
+    if (cached) return cached.configurations[0]!.serverMetadata();
     return this.call('discovery', async (config) => config.serverMetadata(), { safe: true });
   }
 
@@ -118,9 +120,15 @@ export class IdpConnection {
     }
   }
 
+  #fresh(): Discovered | undefined {
+    const current = this.#discovered;
+    return current && Date.now() - current.fetchedAt < this.config.discoveryTtl ? current : undefined;
+  }
+
   #configurations(): Promise<Discovered> {
     const current = this.#discovered;
-    if (current && Date.now() - current.fetchedAt < this.config.discoveryTtl) return Promise.resolve(current);
+    const fresh = this.#fresh();
+    if (fresh) return Promise.resolve(fresh);
     // One discovery at a time per IdP; concurrent callers share it.
     this.#discovering ??= this.#discover()
       .then((discovered) => (this.#discovered = discovered))
