@@ -32,7 +32,9 @@ function optionsFrom(config: TesseraConfig): DevIdpOptions {
     ...(name === undefined ? {} : { name }),
     ...(email === undefined ? {} : { email }),
   }));
-  return { ...fixtures, accounts, clients };
+  // oidc-provider counts lifetimes in whole seconds.
+  const ttl = Object.fromEntries(Object.entries(devIdp.ttl ?? {}).map(([k, ms]) => [k, Math.max(1, Math.round(ms / 1000))]));
+  return { ...fixtures, accounts, clients, ...(devIdp.ttl ? { ttl } : {}) };
 }
 
 let stopping = false;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { duration } from '../duration.js';
 import { hostPort } from '../host-port.js';
 import { httpUrl, nonEmpty } from '../scalars.js';
 import { secret } from '../secret-schema.js';
@@ -22,6 +23,10 @@ export const devIdpConfigSchema = z
     http: hostPort,
     issuer: httpUrl,
     accounts: z.array(accountSchema).default([]),
+    /** Token lifetimes, so tests and demos can watch tokens expire. */
+    ttl: z
+      .strictObject({ accessToken: duration.optional(), idToken: duration.optional(), refreshToken: duration.optional(), deviceCode: duration.optional() })
+      .optional(),
   })
   .superRefine((idp, ctx) => {
     for (const key of ['login', 'sub'] as const) {
