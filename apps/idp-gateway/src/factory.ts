@@ -41,6 +41,7 @@ export function buildIdpGateway(config: TesseraConfig, options: { logger?: Logge
         properties: (id) => config.registry.services[id]?.properties,
         grpc: app.grpc,
         metrics: app.metrics,
+        health: app.health,
         metricsRegistry,
       });
     },

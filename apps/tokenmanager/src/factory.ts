@@ -31,6 +31,7 @@ export function buildTokenManager(config: TesseraConfig, options: { logger?: Log
         grpc: app.grpc,
         connect: app.connect,
         metrics: app.metrics,
+        health: app.health,
       }),
   };
 }

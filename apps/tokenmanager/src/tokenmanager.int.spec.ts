@@ -5,11 +5,12 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { request as httpGet } from 'node:http';
 import { promisify } from 'node:util';
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
-import { TokenManagerService, tokenmanagerV1 } from '@tessera/contracts';
+import { grpcHealthV1, TokenManagerService, tokenmanagerV1 } from '@tessera/contracts';
 import { createTestPki, grpcJsClient, REPO_ROOT, testConfig, testEnv, type TestPki } from '@tessera/testing';
 import type { RpcApp } from '@tessera/rpc';
 import { buildTokenManager } from './factory.js';
@@ -80,6 +81,24 @@ describe('tokenmanager', () => {
     );
     assert.equal((await client.echo({ message: 'over connect' })).message, 'over connect');
     assert.equal((await client.whoami({})).subject, 'spiffe://tessera.dev/demo-service');
+  });
+
+  test('the plaintext health port answers grpc.health.v1 and nothing else', async () => {
+    const address = `127.0.0.1:${app.healthPort}`;
+    const health = new Client(address, credentials.createInsecure());
+    const call = (path: string, bytes: Uint8Array) =>
+      new Promise<Buffer>((resolve, reject) =>
+        health.makeUnaryRequest(path, (b: Uint8Array) => Buffer.from(b), (b: Buffer) => b, bytes, new Metadata(), {}, (e, r) => (e ? reject(e) : resolve(r!))),
+      );
+    try {
+      const check = toBinary(grpcHealthV1.HealthCheckRequestSchema, create(grpcHealthV1.HealthCheckRequestSchema, { service: 'tessera.tokenmanager.v1.TokenManagerService' }));
+      const answer = fromBinary(grpcHealthV1.HealthCheckResponseSchema, await call('/grpc.health.v1.Health/Check', check));
+      assert.equal(answer.status, grpcHealthV1.HealthCheckResponse_ServingStatus.SERVING);
+      const echo = toBinary(tokenmanagerV1.EchoRequestSchema, create(tokenmanagerV1.EchoRequestSchema, { message: 'x' }));
+      await assert.rejects(call('/tessera.tokenmanager.v1.TokenManagerService/Echo', echo), (e: ServiceError) => e.code === status.UNIMPLEMENTED);
+    } finally {
+      health.close();
+    }
   });
 
   test('metrics count the calls by method and code on the plain-HTTP metrics port', async () => {

@@ -19,6 +19,8 @@ export function testEnv(pki: TestPki, extra: Record<string, string> = {}): Recor
   env.TESSERA__APPS__TOKENMANAGER__GRPC = '127.0.0.1:0';
   env.TESSERA__APPS__TOKENMANAGER__CONNECT = '127.0.0.1:0';
   env.TESSERA__APPS__IDPGATEWAY__GRPC = '127.0.0.1:0';
+  env.TESSERA__APPS__TOKENMANAGER__HEALTH = '127.0.0.1:0';
+  env.TESSERA__APPS__IDPGATEWAY__HEALTH = '127.0.0.1:0';
   env.TESSERA__APPS__AUTHSERVER__HTTP = '127.0.0.1:0';
   return { ...env, ...extra };
 }

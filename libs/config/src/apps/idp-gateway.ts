@@ -7,6 +7,9 @@ import { tlsFilesSchema, type TlsFiles } from '../tls-files.js';
 export const idpGatewayConfigSchema = z.strictObject({
   grpc: hostPort,
   metrics: hostPort,
+  /** Optional plaintext gRPC listener serving only grpc.health.v1, for Kubernetes gRPC probes
+   * (which cannot present a client certificate). Nothing else is reachable on it. */
+  health: hostPort.optional(),
   tls: tlsFilesSchema.optional(),
   /** Secrets (at least 32 characters) from which the keys that seal authorization-flow state are
    * derived. The first seals; all open, so a new secret is added first and the old one removed

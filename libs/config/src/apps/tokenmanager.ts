@@ -10,6 +10,9 @@ export const tokenmanagerConfigSchema = z.strictObject({
   connect: hostPort.optional(),
   /** Plain HTTP serving /metrics. */
   metrics: hostPort,
+  /** Optional plaintext gRPC listener serving only grpc.health.v1, for Kubernetes gRPC probes
+   * (which cannot present a client certificate). Nothing else is reachable on it. */
+  health: hostPort.optional(),
   tls: tlsFilesSchema.optional(),
   database: databaseSchema,
 });

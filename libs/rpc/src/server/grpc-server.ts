@@ -1,6 +1,6 @@
 import type { DescService } from '@bufbuild/protobuf';
 import { createContextValues } from '@connectrpc/connect';
-import { Server, type ServerUnaryCall } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type ServerUnaryCall } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from 'pino';
 import { callerKey } from '../auth/caller.js';
@@ -23,11 +23,15 @@ export interface GrpcServerOptions {
   logger: Logger;
   metrics?: RpcMetrics;
   maxMessageBytes?: number;
+  /** A plaintext listener serving only grpc.health.v1 (for Kubernetes gRPC probes). */
+  health?: { host: string; port: number };
 }
 
 export interface RpcServer {
   /** The bound port (useful when asked for port 0). */
   readonly port: number;
+  /** The plaintext health-only port, when one was asked for. */
+  readonly healthPort?: number;
   /** Marks every service NOT_SERVING, waits `drainMs` so load balancers notice, lets in-flight
    * calls finish within `graceMs`, then closes. */
   shutdown(options?: { drainMs?: number; graceMs?: number }): Promise<void>;
@@ -59,16 +63,20 @@ export async function startGrpcServer(host: string, port: number, options: GrpcS
   health.addToServer(server);
   createReflection(options.services.map((d) => d.service as DescService)).addToServer(server);
 
-  const credentials = new ReloadingServerCredentials(options.tls);
-  const boundPort = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials, (error, bound) =>
-      error ? reject(error) : resolve(bound),
-    ),
-  );
+  const boundPort = await bind(server, host, port, new ReloadingServerCredentials(options.tls));
   options.logger.info({ address: `${host}:${boundPort}`, services: options.services.map((d) => d.service.typeName) }, 'gRPC server listening');
+  // The health-only server shares the status map, so probes see NOT_SERVING during shutdown too.
+  const healthServer = options.health ? new Server() : undefined;
+  let healthPort: number | undefined;
+  if (healthServer && options.health) {
+    health.addToServer(healthServer);
+    healthPort = await bind(healthServer, options.health.host, options.health.port, ServerCredentials.createInsecure());
+    options.logger.info({ address: `${options.health.host}:${healthPort}` }, 'gRPC health listening (plaintext, grpc.health.v1 only)');
+  }
 
   return {
     port: boundPort,
+    healthPort,
     async shutdown({ drainMs = 0, graceMs = 10_000 } = {}) {
       health.setStatus('', 'NOT_SERVING');
       for (const d of options.services) health.setStatus(d.service.typeName, 'NOT_SERVING');
@@ -84,6 +92,13 @@ export async function startGrpcServer(host: string, port: number, options: GrpcS
           resolve();
         });
       });
+      healthServer?.forceShutdown();
     },
   };
+}
+
+function bind(server: Server, host: string, port: number, credentials: ServerCredentials): Promise<number> {
+  return new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials, (error, bound) => (error ? reject(error) : resolve(bound))),
+  );
 }

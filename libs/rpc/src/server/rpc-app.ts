@@ -27,11 +27,14 @@ export interface RpcAppOptions {
   grpc: Endpoint;
   connect?: Endpoint;
   metrics?: Endpoint;
+  /** Plaintext grpc.health.v1-only listener for Kubernetes probes. */
+  health?: Endpoint;
   metricsRegistry?: Registry;
 }
 
 export interface RpcApp {
   readonly grpcPort: number;
+  readonly healthPort: number | undefined;
   readonly connectPort: number | undefined;
   readonly metricsPort: number | undefined;
   readonly metricsRegistry: Registry;
@@ -51,13 +54,14 @@ export async function startRpcApp(options: RpcAppOptions): Promise<RpcApp> {
   const started: RpcServer[] = [];
   let metricsServer: MetricsServer | undefined;
   try {
-    const grpc = await startGrpcServer(options.grpc.host, options.grpc.port, common);
+    const grpc = await startGrpcServer(options.grpc.host, options.grpc.port, { ...common, health: options.health });
     started.push(grpc);
     const connect = options.connect ? await startConnectServer(options.connect.host, options.connect.port, common) : undefined;
     if (connect) started.push(connect);
     metricsServer = options.metrics ? await startMetricsServer(metricsRegistry, options.metrics.host, options.metrics.port) : undefined;
     return {
       grpcPort: grpc.port,
+      healthPort: grpc.healthPort,
       connectPort: connect?.port,
       metricsPort: metricsServer?.port,
       metricsRegistry,
