@@ -2,7 +2,7 @@ export { callerKey, callerOf, type Caller, type PropertyLookup } from './auth/ca
 export { CallerResolver, parseSubjectAltName } from './auth/peer-identity.js';
 export { anyCaller, registeredCaller, hasAnyProperty, type Rule } from './auth/rules.js';
 export * from './errors.js';
-export { defineService, notImplemented, type ServiceDefinition, type ServiceSpec, type MethodSpec } from './server/define-service.js';
+export { defineService, notImplemented, unimplementedMethods, type ServiceDefinition, type ServiceSpec, type MethodSpec } from './server/define-service.js';
 export { bindService } from './server/bind-service.js';
 export { RpcMetrics } from './server/rpc-metrics.js';
 export { startGrpcServer, MAX_MESSAGE_BYTES, type RpcServer, type GrpcServerOptions } from './server/grpc-server.js';

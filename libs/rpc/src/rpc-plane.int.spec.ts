@@ -16,7 +16,7 @@ import { callerOf } from './auth/caller.js';
 import { anyCaller, hasAnyProperty } from './auth/rules.js';
 import { CallerResolver } from './auth/peer-identity.js';
 import { createServiceTransport, propagate } from './client/transport.js';
-import { defineService, notImplemented } from './server/define-service.js';
+import { defineService, notImplemented, unimplementedMethods } from './server/define-service.js';
 import { startConnectServer } from './server/connect-server.js';
 import { startGrpcServer, type RpcServer } from './server/grpc-server.js';
 import { TlsWatcher } from './tls/tls-watcher.js';
@@ -31,17 +31,9 @@ const seen = { timeoutMs: [] as (number | undefined)[], aborted: [] as boolean[]
 let downstream: ReturnType<typeof createClient<typeof TokenManagerService>> | undefined;
 
 function testService() {
-  const none = (name: string) => notImplemented(anyCaller, name);
   return defineService(TokenManagerService, {
-    getToken: none('GetToken'),
-    updateToken: none('UpdateToken'),
-    deleteToken: none('DeleteToken'),
-    getTokensByUserId: none('GetTokensByUserId'),
-    getUserTokensInfo: none('GetUserTokensInfo'),
+    ...unimplementedMethods(TokenManagerService, anyCaller),
     getUsersTokensInfo: notImplemented(hasAnyProperty('ProxyManagement'), 'GetUsersTokensInfo'),
-    listTokenHistory: none('ListTokenHistory'),
-    auditTokens: none('AuditTokens'),
-    ping: none('Ping'),
     whoami: {
       allow: anyCaller,
       handle: (_req, ctx) => ({

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { AuthService } from '@tessera/contracts';
+import { listen } from '@tessera/observability';
 import { MAX_MESSAGE_BYTES } from '@tessera/rpc';
 import { authService } from '../rpc/auth-service.js';
 import type { Upstreams } from '../upstream/upstreams.js';
@@ -33,12 +33,9 @@ export async function startHttpServer(host: string, port: number, upstreams: Ups
     if (route) void route(req, res);
     else connect(req, res);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
+  const bound = await listen(server, host, port);
   return {
-    port: (server.address() as AddressInfo).port,
+    port: bound,
     close: () =>
       new Promise<void>((resolve) => {
         stopping = true;

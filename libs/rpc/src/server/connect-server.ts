@@ -1,8 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { createContextValues } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { createSecureServer, type Http2SecureServer, type Http2Session } from 'node:http2';
+import { listen } from '@tessera/observability';
 import type { Logger } from 'pino';
 import { callerKey, type Caller } from '../auth/caller.js';
 import type { CallerResolver } from '../auth/peer-identity.js';
@@ -71,11 +71,7 @@ export async function startConnectServer(host: string, port: number, options: Co
     socket.once('close', () => sockets.delete(socket));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const bound = (server.address() as AddressInfo).port;
+  const bound = await listen(server, host, port);
   options.logger.info({ address: `${host}:${bound}` }, 'Connect server listening');
 
   return {

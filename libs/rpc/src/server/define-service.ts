@@ -43,3 +43,11 @@ export function notImplemented<M>(allow: Rule<UnaryInput<M>>, what: string): Met
     },
   };
 }
+
+/**
+ * Every method of a service answering UNIMPLEMENTED behind one rule: the starting point for test
+ * doubles and benchmarks that implement a few methods and spread the rest from here.
+ */
+export function unimplementedMethods<S extends DescService>(service: S, allow: Rule): ServiceSpec<S> {
+  return Object.fromEntries(service.methods.map((m) => [m.localName, notImplemented(allow, m.name)])) as ServiceSpec<S>;
+}
