@@ -1,0 +1,643 @@
+// deploy/ checked statically (no cluster here): every manifest parses, every pod is locked down
+// and probed on a port it has, Services and PodDisruptionBudgets find their pods, certificates
+// carry the SPIFFE identities the registry uses and are mounted where the configuration looks,
+// the NetworkPolicies allow exactly the documented paths, and the ConfigMap's tessera.yaml loads
+// with the real schema inside each pod: with that pod's environment and only the files it mounts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import YAML from 'yaml';
+import { ConfigError, loadConfig, requireApp, type AppName, type TesseraConfig } from '@tessera/config';
+
+const root = join(import.meta.dirname, '..');
+const deploy = join(root, 'deploy');
+const base = join(deploy, 'base');
+
+// --- Just enough of the Kubernetes types for these checks.
+type Labels = Record<string, string>;
+interface LabelSelector {
+  matchLabels?: Labels;
+  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
+}
+interface Metadata {
+  name: string;
+  namespace?: string;
+  labels?: Labels;
+}
+interface Probe {
+  httpGet?: { path?: string; port: number | string };
+  tcpSocket?: { port: number | string };
+  grpc?: { port: number };
+  exec?: { command: string[] };
+}
+interface SecurityContext {
+  runAsNonRoot?: boolean;
+  runAsUser?: number;
+  readOnlyRootFilesystem?: boolean;
+  allowPrivilegeEscalation?: boolean;
+  privileged?: boolean;
+  capabilities?: { drop?: string[]; add?: string[] };
+  seccompProfile?: { type: string };
+}
+interface Container {
+  name: string;
+  image: string;
+  command?: string[];
+  ports?: { name?: string; containerPort: number; protocol?: string }[];
+  env?: { name: string; value?: string; valueFrom?: unknown }[];
+  envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
+  securityContext?: SecurityContext;
+  resources?: { requests?: { cpu?: string; memory?: string }; limits?: { cpu?: string; memory?: string } };
+  startupProbe?: Probe;
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  volumeMounts?: { name: string; mountPath: string; readOnly?: boolean; subPath?: string }[];
+}
+interface Volume {
+  name: string;
+  configMap?: { name: string };
+  secret?: { secretName: string };
+  emptyDir?: { medium?: string; sizeLimit?: string };
+}
+interface PodSpec {
+  serviceAccountName?: string;
+  automountServiceAccountToken?: boolean;
+  terminationGracePeriodSeconds?: number;
+  securityContext?: SecurityContext;
+  containers: Container[];
+  initContainers?: Container[];
+  volumes?: Volume[];
+}
+interface PodTemplate {
+  metadata: { labels?: Labels };
+  spec: PodSpec;
+}
+interface Workload {
+  kind: 'Deployment' | 'Job';
+  metadata: Metadata;
+  spec: { replicas?: number; selector?: LabelSelector; template: PodTemplate };
+}
+interface Service {
+  kind: 'Service';
+  metadata: Metadata;
+  spec: { selector?: Labels; ports: { name?: string; port: number; targetPort?: number | string }[] };
+}
+interface Certificate {
+  kind: 'Certificate';
+  metadata: Metadata;
+  spec: {
+    secretName: string;
+    issuerRef: { name: string; kind?: string };
+    duration?: string;
+    renewBefore?: string;
+    privateKey?: { algorithm?: string; size?: number };
+    usages?: string[];
+    uris?: string[];
+    dnsNames?: string[];
+  };
+}
+interface PolicyPeer {
+  podSelector?: LabelSelector;
+  namespaceSelector?: LabelSelector;
+  ipBlock?: { cidr: string; except?: string[] };
+}
+interface PolicyRule {
+  from?: PolicyPeer[];
+  to?: PolicyPeer[];
+  ports?: { protocol?: string; port?: number | string }[];
+}
+interface NetworkPolicy {
+  kind: 'NetworkPolicy';
+  metadata: Metadata;
+  spec: { podSelector: LabelSelector; policyTypes?: ('Ingress' | 'Egress')[]; ingress?: PolicyRule[]; egress?: PolicyRule[] };
+}
+interface ConfigMap {
+  kind: 'ConfigMap';
+  metadata: Metadata;
+  data: Record<string, string>;
+}
+interface Manifest {
+  kind: string;
+  apiVersion: string;
+  metadata: Metadata;
+}
+
+// The deployable apps: Deployment name → the section of tessera.yaml it runs.
+const APPS = { tokenmanager: 'tokenmanager', 'idp-gateway': 'idpGateway', authserver: 'authserver' } as const satisfies Record<string, AppName>;
+type App = keyof typeof APPS;
+const appNames = Object.keys(APPS) as App[];
+
+// --- Loading.
+function readKustomization(dir: string): { resources?: string[] } {
+  return YAML.parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as { resources?: string[] };
+}
+
+function parseManifests(path: string): Manifest[] {
+  const docs = YAML.parseAllDocuments(readFileSync(path, 'utf8'));
+  const out: Manifest[] = [];
+  for (const doc of docs) {
+    if ('errors' in doc && doc.errors.length > 0) throw new Error(`${path}: ${doc.errors.map((e) => e.message).join('; ')}`);
+    const value = doc.toJS() as Manifest | null;
+    if (value !== null) out.push(value);
+  }
+  return out;
+}
+
+const resources = readKustomization(base).resources ?? [];
+const manifests = resources.flatMap((r) => (existsSync(join(base, r)) ? parseManifests(join(base, r)) : []));
+const ofKind = <T>(kind: string) => manifests.filter((m) => m.kind === kind) as unknown as T[];
+const deployments = ofKind<Workload>('Deployment');
+const jobs = ofKind<Workload>('Job');
+const workloads = [...deployments, ...jobs];
+const services = ofKind<Service>('Service');
+const certificates = ofKind<Certificate>('Certificate');
+const policies = ofKind<NetworkPolicy>('NetworkPolicy');
+const configMaps = ofKind<ConfigMap>('ConfigMap');
+const namespace = ofKind<{ metadata: Metadata }>('Namespace')[0];
+
+function named<T extends { metadata: Metadata }>(list: T[], name: string, kind: string): T {
+  const found = list.find((o) => o.metadata.name === name);
+  assert.ok(found, `${kind} ${name} is in deploy/base`);
+  return found;
+}
+const deployment = (app: App) => named(deployments, app, 'Deployment');
+const containersOf = (w: Workload) => [...(w.spec.template.spec.initContainers ?? []), ...w.spec.template.spec.containers];
+const mainContainer = (w: Workload) => {
+  const c = w.spec.template.spec.containers[0];
+  assert.ok(c, `${w.metadata.name} has a container`);
+  return c;
+};
+
+function selects(selector: LabelSelector | undefined, labels: Labels | undefined): boolean {
+  const have = labels ?? {};
+  for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) if (have[k] !== v) return false;
+  for (const e of selector?.matchExpressions ?? []) {
+    const value = have[e.key];
+    const ok =
+      e.operator === 'In' ? value !== undefined && (e.values ?? []).includes(value)
+      : e.operator === 'NotIn' ? value === undefined || !(e.values ?? []).includes(value)
+      : e.operator === 'Exists' ? value !== undefined
+      : value === undefined;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// --- Files.
+test('every resource listed in base/kustomization.yaml exists and parses', () => {
+  assert.ok(resources.length > 0, 'base lists its resources');
+  for (const r of resources) {
+    const path = join(base, r);
+    assert.ok(existsSync(path), `${r} exists`);
+    const docs = parseManifests(path);
+    assert.ok(docs.length > 0, `${r} holds at least one object`);
+    for (const doc of docs) {
+      assert.ok(doc.apiVersion && doc.kind && doc.metadata?.name, `${r}: every object has apiVersion, kind and metadata.name`);
+      if (doc.kind !== 'Namespace') assert.equal(doc.metadata.namespace, 'tessera', `${r}: ${doc.kind}/${doc.metadata.name} is in namespace tessera`);
+    }
+  }
+  const overlay = join(deploy, 'overlays', 'example');
+  for (const r of readKustomization(overlay).resources ?? []) assert.ok(existsSync(join(overlay, r)), `overlay resource ${r} exists`);
+  for (const file of ['Dockerfile', 'Dockerfile.dockerignore', 'README.md']) assert.ok(existsSync(join(deploy, file)), `deploy/${file} exists`);
+});
+
+test('the image: built per app, non-root, tsx without a writable cache, no local state in the context', () => {
+  const dockerfile = readFileSync(join(deploy, 'Dockerfile'), 'utf8');
+  assert.match(dockerfile, /node:20-bookworm-slim/);
+  const users = [...dockerfile.matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
+  assert.ok(users.length > 0 && users.every((u) => u !== undefined && !/^(0|root)(:|$)/.test(u)), `runs as non-root (USER ${users.join(', ')})`);
+  assert.match(dockerfile, /^ENTRYPOINT \["node", "--import", "tsx", /m);
+  assert.match(dockerfile, /TSX_DISABLE_CACHE=1/, 'tsx would crash writing its cache to a read-only filesystem');
+  for (const app of appNames) assert.match(dockerfile, new RegExp(`[|\\s]${app}[|)]`), `APP=${app} is accepted`);
+  const ignored = readFileSync(join(deploy, 'Dockerfile.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+  for (const entry of ['**/node_modules', '.dev', '.nx', '.git', 'config']) assert.ok(ignored.includes(entry), `context excludes ${entry}`);
+});
+
+// --- Pods.
+for (const w of workloads) {
+  test(`${w.kind} ${w.metadata.name}: locked down, limited, configured`, () => {
+    const pod = w.spec.template.spec;
+    assert.equal(pod.automountServiceAccountToken, false, 'no service account token in the pod');
+    const volumes = new Map((pod.volumes ?? []).map((v) => [v.name, v]));
+    for (const c of containersOf(w)) {
+      const sc = { ...pod.securityContext, ...c.securityContext };
+      assert.equal(sc.runAsNonRoot, true, `${c.name}: runAsNonRoot`);
+      assert.ok(sc.runAsUser !== undefined && sc.runAsUser > 0, `${c.name}: runAsUser is not root`);
+      assert.equal(c.securityContext?.readOnlyRootFilesystem, true, `${c.name}: readOnlyRootFilesystem`);
+      assert.equal(c.securityContext?.allowPrivilegeEscalation, false, `${c.name}: allowPrivilegeEscalation false`);
+      assert.notEqual(c.securityContext?.privileged, true, `${c.name}: not privileged`);
+      assert.ok(c.securityContext?.capabilities?.drop?.includes('ALL'), `${c.name}: drops ALL capabilities`);
+      assert.deepEqual(c.securityContext?.capabilities?.add ?? [], [], `${c.name}: adds no capability`);
+      assert.equal(sc.seccompProfile?.type, 'RuntimeDefault', `${c.name}: seccomp RuntimeDefault`);
+      assert.ok(c.resources?.limits?.cpu && c.resources.limits.memory, `${c.name}: cpu and memory limits`);
+      assert.ok(c.resources?.requests?.cpu && c.resources.requests.memory, `${c.name}: cpu and memory requests`);
+
+      const env = new Map((c.env ?? []).map((e) => [e.name, e.value]));
+      assert.equal(env.get('TESSERA_CONFIG'), '/etc/tessera/tessera.yaml', `${c.name}: TESSERA_CONFIG`);
+      const configMount = c.volumeMounts?.find((m) => m.mountPath === '/etc/tessera');
+      assert.ok(configMount, `${c.name}: mounts the configuration at /etc/tessera`);
+      assert.equal(volumes.get(configMount.name)?.configMap?.name, 'tessera-config', `${c.name}: /etc/tessera is ConfigMap tessera-config`);
+      const tmp = c.volumeMounts?.find((m) => m.mountPath === '/tmp');
+      assert.ok(tmp && volumes.get(tmp.name)?.emptyDir, `${c.name}: a writable emptyDir at /tmp (the root filesystem is read-only)`);
+      for (const m of c.volumeMounts ?? []) {
+        assert.ok(volumes.has(m.name), `${c.name}: volume ${m.name} is defined`);
+        // subPath mounts are never updated: a renewed certificate would not reach the app.
+        if (volumes.get(m.name)?.secret) assert.equal(m.subPath, undefined, `${c.name}: Secret ${m.name} mounted whole, not by subPath`);
+      }
+      // Secrets reach the app as files named in tessera.yaml, never as environment variables.
+      assert.ok(!(c.envFrom ?? []).some((e) => e.secretRef) && !(c.env ?? []).some((e) => e.valueFrom), `${c.name}: no secret in the environment`);
+    }
+  });
+}
+
+for (const app of appNames) {
+  test(`Deployment ${app}: probes on ports it has, drains, survives disruption`, () => {
+    const d = deployment(app);
+    assert.ok((d.spec.replicas ?? 1) >= 2, 'at least 2 replicas');
+    assert.ok(selects(d.spec.selector, d.spec.template.metadata.labels), 'its selector matches its pods');
+    assert.equal(d.spec.template.spec.terminationGracePeriodSeconds, 30);
+    for (const c of d.spec.template.spec.containers) {
+      assert.ok(c.livenessProbe, `${c.name}: livenessProbe`);
+      assert.ok(c.readinessProbe, `${c.name}: readinessProbe`);
+      for (const probe of [c.startupProbe, c.livenessProbe, c.readinessProbe]) {
+        if (probe === undefined) continue;
+        const port = probe.httpGet?.port ?? probe.tcpSocket?.port ?? probe.grpc?.port;
+        assert.ok(port !== undefined, `${c.name}: probe on a port`);
+        assert.ok(
+          (c.ports ?? []).some((p) => (typeof port === 'number' ? p.containerPort === port : p.name === port)),
+          `${c.name}: probe port ${port} is one of the container's ports`,
+        );
+      }
+    }
+    const c = mainContainer(d);
+    const portOf = (name: string) => c.ports?.find((p) => p.name === name)?.containerPort;
+    if (app === 'authserver') {
+      assert.equal(c.livenessProbe?.httpGet?.path, '/healthz');
+      assert.equal(c.readinessProbe?.httpGet?.path, '/readyz');
+    } else {
+      // Native gRPC probes, on the plaintext health-only listener: the kubelet has no client
+      // certificate for the mTLS port.
+      const health = portOf('health');
+      assert.ok(health !== undefined && health !== portOf('grpc'), 'a health port apart from the mTLS gRPC port');
+      assert.equal(rawConfig.apps?.[APPS[app]]?.['health'], `0.0.0.0:${health}`, `apps.${APPS[app]}.health listens on the health port`);
+      for (const probe of [c.startupProbe, c.livenessProbe, c.readinessProbe]) assert.equal(probe?.grpc?.port, health, 'gRPC probe on the health listener');
+      assert.equal(c.env?.find((e) => e.name === 'TESSERA_DRAIN_MS')?.value, '5000');
+    }
+    const pdb = manifests.find((m) => m.kind === 'PodDisruptionBudget' && m.metadata.name === app) as
+      | { spec: { minAvailable?: number; selector: LabelSelector } }
+      | undefined;
+    assert.ok(pdb, `PodDisruptionBudget ${app}`);
+    assert.equal(pdb.spec.minAvailable, 1);
+    assert.ok(selects(pdb.spec.selector, d.spec.template.metadata.labels), 'the PodDisruptionBudget selects its pods');
+    const sa = manifests.find((m) => m.kind === 'ServiceAccount' && m.metadata.name === d.spec.template.spec.serviceAccountName) as
+      | { automountServiceAccountToken?: boolean }
+      | undefined;
+    assert.ok(sa, `ServiceAccount ${d.spec.template.spec.serviceAccountName} exists`);
+    assert.equal(sa.automountServiceAccountToken, false);
+  });
+}
+
+test('every Service selects the pods of a Deployment, on ports they have, and never the migration Job', () => {
+  assert.ok(services.length >= appNames.length);
+  for (const s of services) {
+    assert.ok(s.spec.selector && Object.keys(s.spec.selector).length > 0, `${s.metadata.name}: has a selector`);
+    const targets = deployments.filter((d) => selects({ matchLabels: s.spec.selector }, d.spec.template.metadata.labels));
+    assert.equal(targets.length, 1, `Service ${s.metadata.name} selects the pods of exactly one Deployment`);
+    for (const j of jobs) assert.ok(!selects({ matchLabels: s.spec.selector }, j.spec.template.metadata.labels), `Service ${s.metadata.name} does not select Job ${j.metadata.name}`);
+    const ports = targets[0]?.spec.template.spec.containers.flatMap((c) => c.ports ?? []) ?? [];
+    for (const p of s.spec.ports) {
+      const target = p.targetPort ?? p.port;
+      assert.ok(
+        ports.some((cp) => (typeof target === 'number' ? cp.containerPort === target : cp.name === target)),
+        `Service ${s.metadata.name} port ${p.name}: target ${target} exists on the pods`,
+      );
+    }
+  }
+});
+
+// --- Certificates.
+for (const app of appNames) {
+  test(`Certificate for ${app}: its SPIFFE identity, mounted where tessera.yaml looks`, () => {
+    const cert = certificates.find((c) => c.spec.uris?.includes(`spiffe://tessera.dev/${app}`));
+    assert.ok(cert, `a Certificate with URI SAN spiffe://tessera.dev/${app}`);
+    assert.deepEqual(cert.spec.uris, [`spiffe://tessera.dev/${app}`], 'exactly one URI SAN (the identity)');
+    assert.equal(cert.spec.secretName, `${app}-tls`);
+    assert.equal(cert.spec.issuerRef.name, 'tessera-ca');
+    assert.ok(['Issuer', 'ClusterIssuer'].includes(cert.spec.issuerRef.kind ?? 'Issuer'));
+    for (const dns of [app, `${app}.tessera.svc`, `${app}.tessera.svc.cluster.local`]) assert.ok(cert.spec.dnsNames?.includes(dns), `DNS SAN ${dns}`);
+    assert.equal(cert.spec.privateKey?.algorithm, 'ECDSA');
+    assert.equal(cert.spec.privateKey?.size, 256);
+    for (const usage of ['server auth', 'client auth']) assert.ok(cert.spec.usages?.includes(usage), `usage ${usage}`);
+    assert.equal(cert.spec.duration, '24h');
+    assert.equal(cert.spec.renewBefore, '8h');
+
+    // The Deployment mounts that Secret at the directory of the tls files that its config names.
+    const d = deployment(app);
+    const volume = d.spec.template.spec.volumes?.find((v) => v.secret?.secretName === cert.spec.secretName);
+    assert.ok(volume, `Deployment ${app} has a volume of Secret ${cert.spec.secretName}`);
+    const mount = mainContainer(d).volumeMounts?.find((m) => m.name === volume.name);
+    assert.ok(mount, `Deployment ${app} mounts Secret ${cert.spec.secretName}`);
+    const pod = loadInPod(d);
+    const tls = pod.config.apps[APPS[app]]?.tls;
+    assert.ok(tls, `apps.${APPS[app]} has tls files`);
+    const expected = { caFile: 'ca.crt', certFile: 'tls.crt', keyFile: 'tls.key' };
+    for (const [key, file] of Object.entries(expected)) {
+      assert.equal(podPath(pod.root, tls[key as keyof typeof expected]), posix.join(mount.mountPath, file), `tls.${key} is ${file} of ${cert.spec.secretName}`);
+    }
+  });
+}
+
+// --- NetworkPolicies.
+test('default deny for both Ingress and Egress', () => {
+  const denies = (type: 'Ingress' | 'Egress') =>
+    policies.some(
+      (p) =>
+        Object.keys(p.spec.podSelector).length === 0 &&
+        (p.spec.policyTypes ?? []).includes(type) &&
+        (type === 'Ingress' ? p.spec.ingress : p.spec.egress) === undefined,
+    );
+  assert.ok(denies('Ingress'), 'a policy selecting every pod with policyTypes Ingress and no ingress rule');
+  assert.ok(denies('Egress'), 'a policy selecting every pod with policyTypes Egress and no egress rule');
+});
+
+interface Endpoint {
+  /** A pod: its namespace's labels and its own; else an address outside the cluster. */
+  namespace?: string;
+  nsLabels?: Labels;
+  pod?: Labels;
+  ip?: string;
+}
+const tesseraNs: Labels = { 'kubernetes.io/metadata.name': 'tessera', ...namespace?.metadata.labels };
+const podOf = (w: Workload): Endpoint => ({ namespace: 'tessera', nsLabels: tesseraNs, pod: w.spec.template.metadata.labels ?? {} });
+
+function ipv4(address: string): number {
+  return address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+}
+function inCidr(ip: string, cidr: string): boolean {
+  const [net, bits] = cidr.split('/');
+  if (net === undefined || !net.includes('.') || ip.includes(':')) return false; // this test uses IPv4 addresses only
+  const size = 2 ** (32 - Number(bits));
+  return Math.floor(ipv4(ip) / size) === Math.floor(ipv4(net) / size);
+}
+function peerMatches(peer: PolicyPeer, policyNs: string, e: Endpoint): boolean {
+  if (peer.ipBlock) return e.ip !== undefined && inCidr(e.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((x) => inCidr(e.ip ?? '', x));
+  if (e.pod === undefined) return false;
+  if (peer.namespaceSelector ? !selects(peer.namespaceSelector, e.nsLabels) : e.namespace !== policyNs) return false;
+  return peer.podSelector === undefined || selects(peer.podSelector, e.pod);
+}
+function ruleAllows(rule: PolicyRule, peers: PolicyPeer[] | undefined, policyNs: string, other: Endpoint, port: number, protocol: string): boolean {
+  const portOk =
+    rule.ports === undefined ||
+    rule.ports.length === 0 ||
+    rule.ports.some((p) => {
+      assert.notEqual(typeof p.port, 'string', 'this test resolves numeric policy ports only');
+      return (p.protocol ?? 'TCP') === protocol && (p.port === undefined || p.port === port);
+    });
+  const peerOk = peers === undefined || peers.length === 0 || peers.some((peer) => peerMatches(peer, policyNs, other));
+  return portOk && peerOk;
+}
+function side(direction: 'Ingress' | 'Egress', subject: Endpoint, other: Endpoint, port: number, protocol: string): boolean {
+  if (subject.namespace !== 'tessera' || subject.pod === undefined) return true; // not governed by these policies
+  const applying = policies.filter((p) => {
+    const types = p.spec.policyTypes ?? (p.spec.egress ? ['Ingress', 'Egress'] : ['Ingress']);
+    return types.includes(direction) && selects(p.spec.podSelector, subject.pod);
+  });
+  if (applying.length === 0) return true;
+  return applying.some((p) =>
+    ((direction === 'Ingress' ? p.spec.ingress : p.spec.egress) ?? []).some((rule) =>
+      ruleAllows(rule, direction === 'Ingress' ? rule.from : rule.to, p.metadata.namespace ?? 'tessera', other, port, protocol),
+    ),
+  );
+}
+const reaches = (from: Endpoint, to: Endpoint, port: number, protocol = 'TCP') => side('Egress', from, to, port, protocol) && side('Ingress', to, from, port, protocol);
+
+test('NetworkPolicies allow exactly the documented paths', () => {
+  const [authserver, tokenmanager, gateway] = (['authserver', 'tokenmanager', 'idp-gateway'] as const).map((a) => podOf(deployment(a))) as [Endpoint, Endpoint, Endpoint];
+  const migrate = podOf(named(jobs, 'tokenmanager-migrate', 'Job'));
+  const internet: Endpoint = { ip: '198.51.100.7' };
+  const database: Endpoint = { ip: '10.20.30.40' };
+  const metadataService: Endpoint = { ip: '169.254.169.254' };
+  const privateHost: Endpoint = { ip: '10.0.0.5' };
+  const dns: Endpoint = { namespace: 'kube-system', nsLabels: { 'kubernetes.io/metadata.name': 'kube-system' }, pod: { 'k8s-app': 'kube-dns' } };
+  const jobsNs = { 'kubernetes.io/metadata.name': 'jobs' };
+  const tokenClient: Endpoint = { namespace: 'jobs', nsLabels: jobsNs, pod: { app: 'job-runner', 'tessera.dev/token-client': 'true' } };
+  const otherPod: Endpoint = { namespace: 'jobs', nsLabels: jobsNs, pod: { app: 'job-runner' } };
+  const prometheus: Endpoint = { namespace: 'monitoring', nsLabels: { 'kubernetes.io/metadata.name': 'monitoring', 'tessera.dev/monitoring': 'true' }, pod: { app: 'prometheus' } };
+  const unlabelledScraper: Endpoint = { namespace: 'other', nsLabels: { 'kubernetes.io/metadata.name': 'other' }, pod: { app: 'prometheus' } };
+  const metrics = [
+    [authserver, 9460],
+    [tokenmanager, 9461],
+    [gateway, 9462],
+  ] as const;
+
+  const allowed: [string, boolean][] = [
+    ['anyone → authserver http', reaches(internet, authserver, 8080)],
+    ['authserver → tokenmanager grpc', reaches(authserver, tokenmanager, 50051)],
+    ['authserver → idp-gateway grpc', reaches(authserver, gateway, 50052)],
+    ['tokenmanager → idp-gateway grpc', reaches(tokenmanager, gateway, 50052)],
+    ['token-client pod in another namespace → tokenmanager grpc', reaches(tokenClient, tokenmanager, 50051)],
+    ['tokenmanager → MySQL', reaches(tokenmanager, database, 3306)],
+    ['migration Job → MySQL', reaches(migrate, database, 3306)],
+    ['idp-gateway → an IdP on the internet, https', reaches(gateway, internet, 443)],
+    ...[authserver, tokenmanager, gateway, migrate].flatMap((p, i): [string, boolean][] => [
+      [`pod ${i} → cluster DNS (UDP)`, reaches(p, dns, 53, 'UDP')],
+      [`pod ${i} → cluster DNS (TCP)`, reaches(p, dns, 53, 'TCP')],
+    ]),
+    ...metrics.map(([p, port]): [string, boolean] => [`monitoring namespace → metrics :${port}`, reaches(prometheus, p, port)]),
+  ];
+  const denied: [string, boolean][] = [
+    ['an unlabelled pod → tokenmanager grpc', reaches(otherPod, tokenmanager, 50051)],
+    ['a token-client pod → idp-gateway grpc', reaches(tokenClient, gateway, 50052)],
+    ['anyone → idp-gateway grpc', reaches(internet, gateway, 50052)],
+    ['anyone → tokenmanager grpc', reaches(internet, tokenmanager, 50051)],
+    ['idp-gateway → tokenmanager grpc', reaches(gateway, tokenmanager, 50051)],
+    ['authserver → tokenmanager metrics', reaches(authserver, tokenmanager, 9461)],
+    ['authserver → the internet', reaches(authserver, internet, 443)],
+    ['tokenmanager → the internet', reaches(tokenmanager, internet, 443)],
+    ['authserver → MySQL', reaches(authserver, database, 3306)],
+    ['idp-gateway → MySQL', reaches(gateway, database, 3306)],
+    ['idp-gateway → the cloud metadata service', reaches(gateway, metadataService, 443)],
+    ['idp-gateway → a private address', reaches(gateway, privateHost, 443)],
+    ['idp-gateway → the internet on http', reaches(gateway, internet, 80)],
+    ['anyone → authserver metrics', reaches(internet, authserver, 9460)],
+    ['authserver → tokenmanager health (plaintext)', reaches(authserver, tokenmanager, 50071)],
+    ['a token-client pod → tokenmanager health (plaintext)', reaches(tokenClient, tokenmanager, 50071)],
+    ['tokenmanager → idp-gateway health (plaintext)', reaches(tokenmanager, gateway, 50072)],
+    ['monitoring namespace → idp-gateway health (plaintext)', reaches(prometheus, gateway, 50072)],
+    ...metrics.map(([p, port]): [string, boolean] => [`unlabelled namespace → metrics :${port}`, reaches(unlabelledScraper, p, port)]),
+  ];
+  assert.deepEqual(allowed.filter(([, ok]) => !ok).map(([what]) => what), [], 'paths that should be allowed');
+  assert.deepEqual(denied.filter(([, ok]) => ok).map(([what]) => what), [], 'paths that should be denied');
+});
+
+// --- The configuration.
+const configMap = configMaps.find((c) => c.metadata.name === 'tessera-config');
+const rawConfig = YAML.parse(configMap?.data['tessera.yaml'] ?? '') as Record<string, unknown> & {
+  apps?: Record<string, Record<string, unknown>>;
+  idps?: Record<string, { clientSecrets?: unknown[] }>;
+  oauthClients?: Record<string, { type?: string; secret?: unknown }>;
+  registry?: { services?: Record<string, unknown> };
+};
+const POD_ROOT = '/var/run/';
+const scratch = mkdtempSync(join(tmpdir(), 'tessera-deploy-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+let pods = 0;
+
+/** Every string in the configuration that is a path inside the pod. */
+function podPaths(value: unknown): string[] {
+  if (typeof value === 'string') return value.startsWith(POD_ROOT) ? [value] : [];
+  if (Array.isArray(value)) return value.flatMap(podPaths);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(podPaths);
+  return [];
+}
+function rewrite(value: unknown, rootDir: string): unknown {
+  if (typeof value === 'string') return value.startsWith(POD_ROOT) ? join(rootDir, value) : value;
+  if (Array.isArray(value)) return value.map((v) => rewrite(v, rootDir));
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v, rootDir)]));
+  return value;
+}
+/** A path from a config loaded under `root` back to the pod's own view. */
+const podPath = (root: string, p: string) => posix.join('/', p.slice(root.length).split('\\').join('/'));
+
+/** The environment a container sees: its env and the ConfigMaps it takes envFrom. */
+function environment(c: Container, withOverrides = true): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const from of c.envFrom ?? []) {
+    if (from.configMapRef) Object.assign(env, named(configMaps, from.configMapRef.name, 'ConfigMap').data);
+  }
+  for (const e of c.env ?? []) if (e.value !== undefined) env[e.name] = e.value;
+  if (!withOverrides) for (const k of Object.keys(env)) if (k.startsWith('TESSERA__')) delete env[k];
+  return env;
+}
+
+/**
+ * Loads tessera.yaml as the pod would: a scratch directory stands for its filesystem and holds a
+ * file for each path the configuration names only when the pod mounts a Secret at its directory.
+ */
+function loadInPod(w: Workload, options: { withOverrides?: boolean } = {}): { config: TesseraConfig; files: Map<string, string>; root: string } {
+  const c = mainContainer(w);
+  const volumes = new Map((w.spec.template.spec.volumes ?? []).map((v) => [v.name, v]));
+  const secretDirs = new Set((c.volumeMounts ?? []).filter((m) => volumes.get(m.name)?.secret).map((m) => m.mountPath));
+  const podRoot = join(scratch, `pod-${pods++}`);
+  const files = new Map<string, string>();
+  for (const path of podPaths(rawConfig)) {
+    if (!secretDirs.has(posix.dirname(path))) continue;
+    const content = `mounted:${path}`;
+    mkdirSync(join(podRoot, posix.dirname(path)), { recursive: true });
+    writeFileSync(join(podRoot, path), `${content}\n`);
+    files.set(path, content);
+  }
+  mkdirSync(podRoot, { recursive: true });
+  const file = join(podRoot, 'tessera.yaml');
+  writeFileSync(file, YAML.stringify(rewrite(rawConfig, podRoot)));
+  return { config: loadConfig({ file, env: environment(c, options.withOverrides ?? true), baseDir: podRoot }), files, root: podRoot };
+}
+
+test('tessera.yaml is production-shaped: no dev-idp, no inline secret, listeners on the pods ports', () => {
+  assert.ok(configMap, 'ConfigMap tessera-config');
+  assert.equal(rawConfig.apps?.['devIdp'], undefined, 'no devIdp section');
+  assert.doesNotMatch(configMap.data['tessera.yaml'] ?? '', /dev-idp|devIdp|127\.0\.0\.1|localhost|(?<![\w.])\.dev\//, 'nothing from the dev stack');
+  const secrets = [
+    ...Object.values(rawConfig.idps ?? {}).flatMap((idp) => idp.clientSecrets ?? []),
+    ...Object.values(rawConfig.oauthClients ?? {}).flatMap((client) => (client.type === 'confidential' ? [client.secret] : [])),
+    (rawConfig.apps?.['tokenmanager']?.['database'] as { url?: unknown } | undefined)?.url,
+    ...((rawConfig.apps?.['idpGateway']?.['stateSecrets'] as unknown[] | undefined) ?? []),
+  ];
+  assert.ok(secrets.length >= 4);
+  for (const s of secrets) {
+    const file = (s as { file?: unknown } | undefined)?.file;
+    assert.ok(typeof file === 'string' && file.startsWith('/var/run/secrets/tessera/'), `secret given as { file: /var/run/secrets/tessera/... }, got ${JSON.stringify(s)}`);
+  }
+  for (const id of ['spiffe://tessera.dev/authserver', 'spiffe://tessera.dev/tokenmanager']) assert.ok(rawConfig.registry?.services?.[id], `registry knows ${id}`);
+
+  const listeners: [App, string, string][] = [
+    ['tokenmanager', 'grpc', 'grpc'],
+    ['tokenmanager', 'health', 'health'],
+    ['tokenmanager', 'metrics', 'metrics'],
+    ['idp-gateway', 'grpc', 'grpc'],
+    ['idp-gateway', 'health', 'health'],
+    ['idp-gateway', 'metrics', 'metrics'],
+    ['authserver', 'http', 'http'],
+    ['authserver', 'metrics', 'metrics'],
+  ];
+  for (const [app, key, portName] of listeners) {
+    const address = rawConfig.apps?.[APPS[app]]?.[key];
+    const port = mainContainer(deployment(app)).ports?.find((p) => p.name === portName)?.containerPort;
+    assert.equal(address, `0.0.0.0:${port}`, `apps.${APPS[app]}.${key} listens on the container port ${portName}`);
+  }
+  // authserver dials the Services and expects the identities their certificates carry.
+  const upstreams = rawConfig.apps?.['authserver'] as Record<string, { address: string; serverName: string }> | undefined;
+  for (const [key, app] of [['tokenmanager', 'tokenmanager'], ['idpGateway', 'idp-gateway']] as const) {
+    const upstream = upstreams?.[key];
+    assert.ok(upstream, `apps.authserver.${key}`);
+    const [host = '', port] = upstream.address.split(':');
+    const service = named(services, host.split('.')[0] ?? '', 'Service');
+    assert.equal(service.metadata.name, app);
+    assert.ok(service.spec.ports.some((p) => p.port === Number(port)), `Service ${app} has port ${port}`);
+    const cert = certificates.find((c) => c.spec.secretName === `${app}-tls`);
+    assert.ok(cert?.spec.dnsNames?.includes(upstream.serverName), `serverName ${upstream.serverName} is a DNS SAN of ${app}'s certificate`);
+    assert.ok(cert?.spec.dnsNames?.includes(host), `${host} is a DNS SAN of ${app}'s certificate`);
+  }
+});
+
+const SECRET_USERS: Record<string, string[]> = {
+  'tessera-db': ['tokenmanager', 'tokenmanager-migrate'],
+  'tessera-idp-client-secrets': ['idp-gateway'],
+  'tessera-idp-gateway-state': ['idp-gateway'],
+  'tessera-oauth-client-secrets': ['authserver'],
+};
+
+test('each operator Secret is mounted only by the pods that use it', () => {
+  for (const [secret, users] of Object.entries(SECRET_USERS)) {
+    const mountedBy = workloads
+      .filter((w) => (w.spec.template.spec.volumes ?? []).some((v) => v.secret?.secretName === secret))
+      .map((w) => w.metadata.name)
+      .sort();
+    assert.deepEqual(mountedBy, [...users].sort(), `Secret ${secret}`);
+  }
+});
+
+for (const w of workloads) {
+  test(`tessera.yaml loads with the real schema in ${w.kind} ${w.metadata.name}, with only what it mounts`, () => {
+    let loaded: ReturnType<typeof loadInPod>;
+    try {
+      loaded = loadInPod(w);
+    } catch (error) {
+      assert.fail(error instanceof ConfigError ? error.message : (error as Error));
+    }
+    const { config, files, root } = loaded;
+    const app: App = w.kind === 'Job' ? 'tokenmanager' : (w.metadata.name as App);
+    assert.ok(appNames.includes(app), `${w.metadata.name} runs one of ${appNames.join(', ')}`);
+    const section = requireApp(config, APPS[app]);
+    assert.equal(config.apps.devIdp, undefined);
+    if (app === 'tokenmanager') {
+      const db = requireApp(config, 'tokenmanager').database;
+      assert.equal(db.type, 'mariadb');
+      if (db.type === 'mariadb') assert.equal(db.url.reveal(), files.get('/var/run/secrets/tessera/db/url'), 'the database URL is read from Secret tessera-db');
+    }
+    if (app === 'idp-gateway') {
+      for (const [name, idp] of Object.entries(config.idps)) {
+        assert.ok(idp.clientSecrets.every((s) => s.reveal().startsWith('mounted:')), `idps.${name}: the real client secrets, read from the mounted Secret`);
+      }
+      const states = requireApp(config, 'idpGateway').stateSecrets;
+      assert.ok(states.every((s) => s.reveal().startsWith('mounted:')), 'flow-state secrets read from the mounted Secret');
+    }
+    if (w.kind === 'Deployment') {
+      for (const path of [section.tls.caFile, section.tls.certFile, section.tls.keyFile]) {
+        assert.ok(existsSync(path), `${podPath(root, path)} is in a mounted Secret`);
+      }
+    }
+  });
+}
+
+test('without their TESSERA__ overrides, authserver and tokenmanager could not start: they lack secrets they must not hold', () => {
+  for (const app of ['authserver', 'tokenmanager'] as const) {
+    assert.throws(
+      () => loadInPod(deployment(app), { withOverrides: false }),
+      (error: unknown) => error instanceof ConfigError && /cannot read secret file/.test(error.message),
+      `${app} without overrides`,
+    );
+  }
+});
