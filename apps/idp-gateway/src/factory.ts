@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { requireApp, type TesseraConfig } from '@tessera/config';
+import { checkSecrets, requireApp, type TesseraConfig } from '@tessera/config';
 import { createLogger, createMetricsRegistry, type Logger } from '@tessera/observability';
 import { startRpcApp, type RpcApp } from '@tessera/rpc';
 import { deriveKey, StateSealer } from './domain/sealed-state.js';
@@ -20,6 +20,7 @@ export interface IdpGateway {
 /** Everything the gateway is made of, built from its configuration. */
 export function buildIdpGateway(config: TesseraConfig, options: { logger?: Logger; tlsReloadMs?: number } = {}): IdpGateway {
   const app = requireApp(config, 'idpGateway');
+  checkSecrets(config, ['apps', 'idpGateway', 'stateSecrets'], (s) => (s.length < 32 ? 'must be at least 32 characters' : undefined));
   const logger = options.logger ?? createLogger({ name: 'idp-gateway', level: config.log.level });
   const metricsRegistry = createMetricsRegistry('idp-gateway');
   const metrics = new IdpMetrics(metricsRegistry);

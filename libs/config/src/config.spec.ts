@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import YAML from 'yaml';
-import { ConfigError, Secret, duration, hostPort, loadConfig, requireApp } from './index.js';
+import { ConfigError, Secret, checkSecrets, duration, hostPort, loadConfig, requireApp } from './index.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const devYaml = readFileSync(join(repoRoot, 'config/dev.yaml'), 'utf8');
@@ -156,9 +156,31 @@ describe('secrets', () => {
     assert.deepEqual(config.idps['dev-idp']?.clientSecrets.map((s) => s.reveal()), [value, 'old']);
   });
 
-  it('names a missing secret file without failing elsewhere', () => {
-    const error = configError(() => loadEdited((d) => (d['oauthClients']['tessera-web'].secret = { file: 'nope' })));
-    assert.match(error.message, /oauthClients\.tessera-web\.secret\.file: cannot read secret file ".*nope" \(ENOENT\)/);
+  it('reads secret files when used: other apps load, the app that needs the file names it', () => {
+    const config = loadEdited((d) => {
+      d['oauthClients']['tessera-web'].secret = { file: 'nope' };
+      d['apps'].idpGateway.stateSecrets = [{ file: 'empty' }];
+    }, { empty: '\n' });
+    assert.doesNotThrow(() => requireApp(config, 'tokenmanager'), 'tokenmanager uses neither file');
+    const missing = configError(() => checkSecrets(config, ['oauthClients']));
+    assert.match(missing.message, /oauthClients\.tessera-web\.secret\.file: cannot read secret file ".*nope" \(ENOENT\)/);
+    const empty = configError(() => requireApp(config, 'idpGateway'));
+    assert.match(empty.message, /apps\.idpGateway\.stateSecrets\[0\]\.file: secret file ".*empty" is empty/);
+  });
+
+  it('a rotated secret file is read again on the next use', () => {
+    const config = loadEdited((d) => (d['idps']['dev-idp'].clientSecrets = [{ file: 'rotating' }]), { rotating: 'first' });
+    const secret = config.idps['dev-idp']!.clientSecrets[0]!;
+    assert.equal(secret.reveal(), 'first');
+    writeFileSync(secret.file!, 'second\n');
+    assert.equal(secret.reveal(), 'second');
+  });
+
+  it('checkSecrets applies a rule to the values and names the key', () => {
+    const config = loadEdited((d) => (d['apps'].idpGateway.stateSecrets = ['short']));
+    const error = configError(() => checkSecrets(config, ['apps', 'idpGateway', 'stateSecrets'], (v) => (v.length < 32 ? 'must be at least 32 characters' : undefined)));
+    assert.match(error.message, /apps\.idpGateway\.stateSecrets\[0\]: must be at least 32 characters/);
+    assert.ok(!error.message.includes('short'));
   });
 
   it('never shows its value when stringified, inspected or interpolated', () => {

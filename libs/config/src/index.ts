@@ -5,7 +5,8 @@
  * (default process.cwd()).
  */
 export { ConfigError, type ConfigIssue } from './config-error.js';
-export { Secret } from './secret.js';
+export { Secret, SecretFileError } from './secret.js';
+export { checkSecrets, type SecretRule } from './check-secrets.js';
 export { secret } from './secret-schema.js';
 export { hostPort, formatHostPort, type HostPort } from './host-port.js';
 export { duration } from './duration.js';

@@ -13,8 +13,8 @@ export const idpGatewayConfigSchema = z.strictObject({
   tls: tlsFilesSchema.optional(),
   /** Secrets (at least 32 characters) from which the keys that seal authorization-flow state are
    * derived. The first seals; all open, so a new secret is added first and the old one removed
-   * after the longest flow (10 minutes). */
-  stateSecrets: z.array(secret.refine((s) => s.reveal().length >= 32, { error: 'must be at least 32 characters' })).min(1),
+   * after the longest flow (10 minutes). Each must be at least 32 characters (checked at start). */
+  stateSecrets: z.array(secret).min(1),
 });
 
 export type IdpGatewayConfig = Omit<z.output<typeof idpGatewayConfigSchema>, 'tls'> & { tls: TlsFiles };
