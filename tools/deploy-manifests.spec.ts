@@ -283,8 +283,8 @@ for (const app of appNames) {
       assert.ok(health !== undefined && health !== portOf('grpc'), 'a health port apart from the mTLS gRPC port');
       assert.equal(rawConfig.apps?.[APPS[app]]?.['health'], `0.0.0.0:${health}`, `apps.${APPS[app]}.health listens on the health port`);
       for (const probe of [c.startupProbe, c.livenessProbe, c.readinessProbe]) assert.equal(probe?.grpc?.port, health, 'gRPC probe on the health listener');
-      assert.equal(c.env?.find((e) => e.name === 'TESSERA_DRAIN_MS')?.value, '5000');
     }
+    assert.equal(c.env?.find((e) => e.name === 'TESSERA_DRAIN_MS')?.value, '5000', 'drains before stopping');
     const pdb = manifests.find((m) => m.kind === 'PodDisruptionBudget' && m.metadata.name === app) as
       | { spec: { minAvailable?: number; selector: LabelSelector } }
       | undefined;

@@ -43,6 +43,18 @@ describe('authserver', () => {
     assert.notEqual(checks['idp-gateway'], 'ok');
   });
 
+  test('while draining, /readyz answers 503 so load balancers stop sending, and the server still answers', async () => {
+    const draining = buildAuthServer(config);
+    const other = await draining.listen();
+    const closing = other.close({ drainMs: 400 });
+    const during = await fetch(`http://127.0.0.1:${other.port}/readyz`);
+    assert.equal(during.status, 503);
+    assert.deepEqual(await during.json(), { status: 'stopping' });
+    assert.equal((await fetch(`http://127.0.0.1:${other.port}/healthz`)).status, 200);
+    await closing;
+    await assert.rejects(fetch(`http://127.0.0.1:${other.port}/healthz`));
+  });
+
   test('the Connect API refuses a call without a bearer token with UNAUTHENTICATED', async () => {
     const client = createClient(AuthService, createConnectTransport({ baseUrl: `http://127.0.0.1:${server.port}`, httpVersion: '1.1' }));
     await assert.rejects(client.whoami({}), (e: ConnectError) => {

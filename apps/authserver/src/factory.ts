@@ -6,7 +6,7 @@ import { connectUpstreams } from './upstream/upstreams.js';
 export interface RunningAuthServer {
   readonly port: number;
   readonly metricsPort: number;
-  close(): Promise<void>;
+  close(options?: { drainMs?: number }): Promise<void>;
 }
 
 export interface AuthServer {
@@ -28,8 +28,8 @@ export function buildAuthServer(config: TesseraConfig, options: { logger?: Logge
       return {
         port: http.port,
         metricsPort: metrics.port,
-        async close() {
-          await http.close();
+        async close(options) {
+          await http.close(options);
           await metrics.close();
           upstreams.close();
         },

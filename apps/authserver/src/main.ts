@@ -4,4 +4,4 @@ import { buildAuthServer } from './factory.js';
 
 const authServer = buildFromConfigOrExit(buildAuthServer);
 const running = await authServer.listen();
-closeOnSignals(() => running.close(), authServer.logger);
+closeOnSignals(() => running.close({ drainMs: Number(process.env.TESSERA_DRAIN_MS ?? 0) }), authServer.logger);

@@ -11,7 +11,8 @@ type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>
 
 export interface HttpServer {
   readonly port: number;
-  close(): Promise<void>;
+  /** Answers /readyz with 503 for `drainMs` so load balancers stop sending, then closes. */
+  close(options?: { drainMs?: number }): Promise<void>;
 }
 
 /** authserver's public HTTP surface: health, readiness and the Connect API for the CLI. */
@@ -36,11 +37,13 @@ export async function startHttpServer(host: string, port: number, upstreams: Ups
   const bound = await listen(server, host, port);
   return {
     port: bound,
-    close: () =>
-      new Promise<void>((resolve) => {
-        stopping = true;
+    async close({ drainMs = 0 } = {}) {
+      stopping = true;
+      if (drainMs > 0) await new Promise((r) => setTimeout(r, drainMs));
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-      }),
+      });
+    },
   };
 }
