@@ -73,14 +73,26 @@ export class UnavailableError extends ServiceError {
 
 /**
  * The one place where thrown values become wire errors. A ServiceError keeps its code and public
- * message; a ConnectError passes through (it already is a wire error, e.g. a deadline); anything
- * else is a bug and becomes INTERNAL with nothing of it leaked to the caller.
+ * message; a ConnectError raised here passes through (e.g. a deadline); one answered by another
+ * service is translated; anything else is a bug and becomes INTERNAL with nothing of it leaked.
  */
 export function toConnectError(error: unknown): ConnectError {
   if (error instanceof ServiceError) {
     return new ConnectError(error.message, error.code, undefined, error.details as ErrorDetail[] as never, error);
   }
+  if (error instanceof ConnectError && error.isWireError) return fromDownstream(error);
   if (error instanceof ConnectError) return error;
+  return new ConnectError('internal error', Code.Internal, undefined, undefined, error);
+}
+
+/**
+ * An error another service answered, escaping a handler. Its status, message and trailers are
+ * that service's, not ours: passing them on would tell our caller it was unauthenticated when
+ * we were. Only deadline, cancellation and unavailability keep their meaning across the hop.
+ */
+function fromDownstream(error: ConnectError): ConnectError {
+  if (error.code === Code.DeadlineExceeded || error.code === Code.Canceled) return new ConnectError(error.rawMessage, error.code, undefined, undefined, error);
+  if (error.code === Code.Unavailable) return new ConnectError('a service this call depends on is unavailable', Code.Unavailable, undefined, undefined, error);
   return new ConnectError('internal error', Code.Internal, undefined, undefined, error);
 }
 

@@ -6,10 +6,10 @@ import { execFile } from 'node:child_process';
 import { request } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import { promisify } from 'node:util';
-import { createClient } from '@connectrpc/connect';
+import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { Metadata, status, type ServiceError as GrpcError } from '@grpc/grpc-js';
-import { HealthService, TokenManagerService, grpcHealthV1 } from '@tessera/contracts';
+import { HealthService, TokenManagerService, grpcHealthV1, tokenmanagerV1 } from '@tessera/contracts';
 import { createLogger } from '@tessera/observability';
 import { createTestPki, grpcJsClient, type TestPki } from '@tessera/testing';
 import { callerOf } from './auth/caller.js';
@@ -17,6 +17,7 @@ import { anyCaller, hasAnyProperty } from './auth/rules.js';
 import { CallerResolver } from './auth/peer-identity.js';
 import { createServiceTransport, propagate } from './client/transport.js';
 import { defineService, notImplemented, unimplementedMethods } from './server/define-service.js';
+import { ServiceError } from './errors.js';
 import { startConnectServer } from './server/connect-server.js';
 import { startGrpcServer, type RpcServer } from './server/grpc-server.js';
 import { TlsWatcher } from './tls/tls-watcher.js';
@@ -33,6 +34,14 @@ let downstream: ReturnType<typeof createClient<typeof TokenManagerService>> | un
 function testService() {
   return defineService(TokenManagerService, {
     ...unimplementedMethods(TokenManagerService, anyCaller),
+    ping: {
+      allow: anyCaller,
+      handle() {
+        throw new ServiceError(Code.FailedPrecondition, 'the user must log in again', undefined, {
+          details: [{ desc: tokenmanagerV1.TokenErrorDetailSchema, value: {} }],
+        });
+      },
+    },
     getUsersTokensInfo: notImplemented(hasAnyProperty('ProxyManagement'), 'GetUsersTokensInfo'),
     whoami: {
       allow: anyCaller,
@@ -47,6 +56,9 @@ function testService() {
       async handle(request, ctx) {
         seen.timeoutMs.push(ctx.timeoutMs());
         if (request.message === 'crash') throw new Error('database password is hunter2');
+        if (request.message === 'forward-failure' && downstream) {
+          await downstream.ping({});
+        }
         if (request.message === 'forward' && downstream) {
           return { message: (await downstream.echo({ message: 'slow' }, propagate(ctx))).message };
         }
@@ -180,6 +192,26 @@ describe('RPC plane over mTLS', () => {
       assert.ok(upstream !== undefined && upstream <= 400 && upstream > 0, `upstream saw ${upstream}`);
       assert.ok(down !== undefined && down <= upstream, `downstream saw ${down}, upstream ${upstream}`);
       assert.deepEqual(seen.aborted, [true], 'the slow downstream handler was cancelled');
+    } finally {
+      c.close();
+      downstream = undefined;
+    }
+  });
+
+  test('typed details reach the caller; an error answered downstream is not passed off as ours', async () => {
+    downstream = createClient(TokenManagerService, createServiceTransport({ address, serverName: 'tokenmanager', tls }));
+    const c = client();
+    try {
+      const direct = await downstream.ping({}).catch((e: unknown) => e as ConnectError);
+      assert.ok(direct instanceof ConnectError);
+      assert.equal(direct.code, Code.FailedPrecondition);
+      assert.equal(direct.findDetails(tokenmanagerV1.TokenErrorDetailSchema).length, 1, 'details travel in grpc-status-details-bin');
+      await assert.rejects(c.call('echo', { message: 'forward-failure' }), (e: GrpcError) => {
+        assert.equal(e.code, status.INTERNAL);
+        assert.doesNotMatch(e.details, /log in again/);
+        return true;
+      });
+      assert.equal((await c.call('echo', { message: 'still serving' })).message, 'still serving');
     } finally {
       c.close();
       downstream = undefined;

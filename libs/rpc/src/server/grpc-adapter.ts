@@ -6,10 +6,9 @@ import {
   type ContextValues,
   type ServiceImpl,
 } from '@connectrpc/connect';
-import type {
-  status} from '@grpc/grpc-js';
 import {
   Metadata,
+  status,
   type sendUnaryData,
   type ServerErrorResponse,
   type ServerUnaryCall,
@@ -77,6 +76,7 @@ export function toGrpcService<S extends DescService>(
           (response) => callback(null, response),
           (error: unknown) => callback(toStatus(toConnectError(error))),
         )
+        .catch((error: unknown) => callback({ code: status.INTERNAL, details: 'internal error', metadata: new Metadata(), name: 'Error', message: String(error) }))
         // As connect's own router does: aborting the finished call's context stops its deadline
         // timer and unlinks it from the shutdown signal, which would otherwise keep a listener per call.
         .finally(() => context.abort());
@@ -108,10 +108,15 @@ function headersOf(metadata: Metadata): Headers {
 }
 
 const STATUS_DETAILS = 'grpc-status-details-bin';
+const TRANSPORT_HEADERS = new Set(['content-type', 'content-length', 'date', 'te', 'trailer', 'user-agent', 'accept-encoding']);
 
 function toStatus(error: ConnectError): Partial<ServerErrorResponse> {
   const metadata = new Metadata();
-  error.metadata.forEach((value, key) => metadata.add(key, value));
+  // Only the error's own application metadata: protocol headers are grpc-js's to write, and a
+  // binary header needs a Buffer value.
+  error.metadata.forEach((value, key) => {
+    if (!key.startsWith('grpc-') && !key.endsWith('-bin') && !TRANSPORT_HEADERS.has(key)) metadata.add(key, value);
+  });
   // Typed details travel as a google.rpc.Status in grpc-status-details-bin, encoded by connect
   // itself so that connect, grpc-go and grpc-java clients all read them.
   if (error.details.length > 0) {
