@@ -202,6 +202,12 @@ describe('authorization, refresh, exchange, client credentials, revocation', () 
     for (const token of issuedTokens) assert.ok(!logged.includes(token), 'a token was logged');
   });
 
+  test('a redirect URI with a query or fragment is refused before anything is sent', async () => {
+    for (const redirectUri of [`${REDIRECT}?idp=x`, `${REDIRECT}#f`, 'not a url', 'ftp://host/cb']) {
+      await assert.rejects(client.beginAuthorization({ provider: IDP, redirectUri }), expectIdpError(Code.InvalidArgument, IdpErrorKind.INVALID_REQUEST));
+    }
+  });
+
   test('an unknown IdP is NOT_FOUND, naming the ones configured', async () => {
     await assert.rejects(client.clientCredentials({ provider: 'nope' }), (e: ConnectError) => {
       assert.equal(e.code, Code.NotFound);
@@ -283,6 +289,24 @@ describe('failures at the IdP', () => {
     const client = await gateway({ TESSERA__IDPS__DEV_IDP__CLIENTSECRETS: '[retired-secret, dev-idp-gateway-secret]' });
     const { tokenSet } = await client.clientCredentials({ provider: IDP });
     assert.ok(tokenSet?.accessToken);
+  });
+
+  test('when the IdP moves on to an earlier secret in the list, the gateway follows', async () => {
+    const client = await gateway({ TESSERA__IDPS__DEV_IDP__CLIENTSECRETS: '[next-secret, dev-idp-gateway-secret]' });
+    assert.ok((await client.clientCredentials({ provider: IDP })).tokenSet?.accessToken, 'settled on the second secret');
+    // The IdP is replaced by one that only accepts the first secret (same issuer, behind the proxy).
+    const rotated = await startAppProcess(
+      'dev-idp',
+      { TESSERA__APPS__DEVIDP__ISSUER: proxy.url, TESSERA__APPS__DEVIDP__HTTP: '127.0.0.1:0', TESSERA__IDPS__DEV_IDP__ISSUER: proxy.url, TESSERA__IDPS__DEV_IDP__CLIENTSECRETS: '[next-secret]' },
+      [/^dev-idp listening$/],
+    );
+    proxy.setTarget(`http://127.0.0.1:${rotated.port(/^dev-idp listening$/)}`);
+    try {
+      assert.ok((await client.clientCredentials({ provider: IDP })).tokenSet?.accessToken, 'follows to the first secret');
+    } finally {
+      proxy.setTarget(`http://127.0.0.1:${devIdp.port(/^dev-idp listening$/)}`);
+      await rotated.stop();
+    }
   });
 
   test('only client secrets the IdP refuses: a clear error naming the cause', async () => {

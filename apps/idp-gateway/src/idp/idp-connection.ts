@@ -57,6 +57,13 @@ export class IdpConnection {
     return this.call('discovery', async (config) => config.serverMetadata(), { safe: true });
   }
 
+  /** A client configuration for work that does not contact the IdP (building an authorization
+   * URL): it needs the metadata, but must not count for or against the breaker. */
+  async localConfiguration(): Promise<oidc.Configuration> {
+    await this.metadata();
+    return this.#fresh()?.configurations[this.#secret] ?? (await this.#configurations()).configurations[0]!;
+  }
+
   async call<T>(operation: string, fn: (config: oidc.Configuration) => Promise<T>, options: { safe: boolean }): Promise<T> {
     const signal = requestSignal.getStore();
     const done = this.metrics.start(this.name, operation);
@@ -96,28 +103,30 @@ export class IdpConnection {
     }
   }
 
-  /** Tries the client secrets in order from the last one that worked; only a refused client
-   * authentication moves on, since the IdP then processed nothing. */
+  /** Tries every client secret once, starting from the last one that worked (the IdP has most
+   * likely moved past the earlier ones, but may move on to a later or an earlier one); only a
+   * refused client authentication moves on, since the IdP then processed nothing. */
   async #withSecrets<T>(configurations: oidc.Configuration[], fn: (config: oidc.Configuration) => Promise<T>): Promise<T> {
-    for (let i = this.#secret; ; i++) {
+    const count = configurations.length;
+    for (let n = 0; n < count; n++) {
+      const i = (this.#secret + n) % count;
       try {
         const result = await fn(configurations[i]!);
-        if (i !== this.#secret) this.logger.warn({ idp: this.name, secret: i }, 'client secret in use is not the first configured one');
+        if (i !== this.#secret) this.logger.warn({ idp: this.name, from: this.#secret, to: i }, 'the IdP accepts another of the configured client secrets; switched');
         this.#secret = i;
         return result;
       } catch (error) {
         if (!isInvalidClient(error)) throw error;
-        if (i + 1 >= configurations.length) {
-          throw new IdpError({
-            kind: IdpErrorKind.PROVIDER_ERROR,
-            provider: this.name,
-            message: `identity provider ${this.name} refused the gateway's client authentication; check its clientSecrets`,
-            oauthError: 'invalid_client',
-            cause: error,
-          });
-        }
       }
     }
+    // Secret files may have been rotated since they were read: read them again next time.
+    if (this.#discovered) this.#discovered = { ...this.#discovered, fetchedAt: 0 };
+    throw new IdpError({
+      kind: IdpErrorKind.PROVIDER_ERROR,
+      provider: this.name,
+      message: `identity provider ${this.name} refused the gateway's client authentication; check its clientSecrets`,
+      oauthError: 'invalid_client',
+    });
   }
 
   #fresh(): Discovered | undefined {
@@ -129,13 +138,17 @@ export class IdpConnection {
     const current = this.#discovered;
     const fresh = this.#fresh();
     if (fresh) return Promise.resolve(fresh);
-    // One discovery at a time per IdP; concurrent callers share it.
-    this.#discovering ??= this.#discover()
+    // One discovery at a time per IdP; concurrent callers share it, so it runs outside any one
+    // caller's deadline (bounded by the IdP timeout instead).
+    this.#discovering ??= requestSignal
+      .exit(() => this.#discover())
       .then((discovered) => (this.#discovered = discovered))
       .catch((error: unknown) => {
         if (!current) throw error;
         this.logger.warn({ idp: this.name, err: { message: (error as Error).message } }, 'discovery refresh failed; keeping the cached metadata');
-        return current;
+        // Try again in a minute, not on every call while the IdP is down.
+        const retryIn = Math.min(this.config.discoveryTtl, 60_000);
+        return (this.#discovered = { ...current, fetchedAt: Date.now() - this.config.discoveryTtl + retryIn });
       })
       .finally(() => (this.#discovering = undefined));
     return this.#discovering;

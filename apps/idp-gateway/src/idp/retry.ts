@@ -1,4 +1,4 @@
-import { IdpError } from './idp-error.js';
+import { IdpError, IdpErrorKind } from './idp-error.js';
 
 export interface RetryOptions {
   /** Further attempts after the first. */
@@ -17,7 +17,9 @@ export async function withRetries<T>(attempt: () => Promise<T>, options: RetryOp
     try {
       return await attempt();
     } catch (error) {
-      if (!(error instanceof IdpError) || !error.retryable || n >= options.retries || options.signal?.aborted) throw error;
+      // An open breaker is retryable for the caller, after retry_after; not here, right away.
+      const again = error instanceof IdpError && error.retryable && error.kind !== IdpErrorKind.CIRCUIT_OPEN;
+      if (!again || n >= options.retries || options.signal?.aborted) throw error;
       await sleep(Math.random() * base * 2 ** n, options.signal);
     }
   }

@@ -81,8 +81,13 @@ export function translateError(provider: string, error: unknown, aborted: boolea
         return make(IdpErrorKind.PROVIDER_ERROR, { httpStatus: status, retryable: serverSide, countsAsOutage: serverSide, detail: error.message });
       }
       default:
-        // Verification failures (ID token claims, issuer, state): the answer is not trustworthy.
-        return make(IdpErrorKind.PROVIDER_ERROR, { detail: `${error.code ?? 'client error'}: ${error.message}` });
+        if (aborted) return make(IdpErrorKind.TIMEOUT, { detail: error.message });
+        // Verification failures (ID token claims, issuer, state): the answer is not trustworthy,
+        // and asking again would not make it so.
+        return make(IdpErrorKind.PROVIDER_ERROR, {
+          detail: `${error.code ?? 'client error'}: ${error.message}`,
+          message: `identity provider ${provider} returned an answer that failed verification`,
+        });
     }
   }
   if (error instanceof TypeError) {

@@ -57,7 +57,8 @@ export class AuthorizationFlow {
     const prompt = PROMPT[request.prompt];
     if (prompt) parameters.prompt = prompt;
     if (request.loginHint) parameters.login_hint = request.loginHint;
-    const url = await connection.call('authorize', async (config) => oidc.buildAuthorizationUrl(config, parameters), { safe: true });
+    // Building the URL is local work: it must not take the breaker's half-open probe.
+    const url = oidc.buildAuthorizationUrl(await connection.localConfiguration(), parameters);
     return {
       authorizationUrl: url.href,
       state: flow.state,
@@ -87,10 +88,17 @@ export class AuthorizationFlow {
     );
     const idClaims = (response.claims() ?? {}) as Record<string, unknown>;
     const { groupsClaim, type } = connection.config;
-    // Some IdPs release group claims only from the userinfo endpoint.
-    const userinfo = idClaims[groupsClaim] === undefined
-      ? ((await connection.call('userinfo', (config) => oidc.fetchUserInfo(config, response.access_token, String(idClaims.sub)), { safe: true })) as Record<string, unknown>)
-      : {};
+    let userinfo: Record<string, unknown> = {};
+    try {
+      // Some IdPs release group claims only from the userinfo endpoint.
+      if (idClaims[groupsClaim] === undefined) {
+        userinfo = (await connection.call('userinfo', (config) => oidc.fetchUserInfo(config, response.access_token, String(idClaims.sub)), { safe: true })) as Record<string, unknown>;
+      }
+    } catch (error) {
+      // The login fails, so the tokens just issued must not outlive it at the IdP.
+      await this.#revokeQuietly(flow.provider, response.refresh_token ?? response.access_token, response.refresh_token ? 'refresh_token' : 'access_token');
+      throw error;
+    }
     const claims = { ...userinfo, ...idClaims };
     const groups = parseGroups(claims, { type, groupsClaim });
     const shaped = shapeTokens(response, flow.scopes, connection.config.clientId);
@@ -111,6 +119,11 @@ export class AuthorizationFlow {
       tokenSet: shaped.tokenSet,
       refusedScopes: shaped.refusedScopes,
     };
+  }
+
+  async #revokeQuietly(provider: string, token: string, hint: string): Promise<void> {
+    const connection = this.providers.get(provider);
+    await connection.call('revocation', (config) => oidc.tokenRevocation(config, token, { token_type_hint: hint }), { safe: true }).catch(() => undefined);
   }
 
   async #open(request: CompleteRequest): Promise<FlowState> {
@@ -137,11 +150,13 @@ export class AuthorizationFlow {
 function parseRedirectUri(provider: string, value: string): string {
   try {
     const url = new URL(value);
-    if ((url.protocol === 'https:' || url.protocol === 'http:') && url.hash === '') return url.href;
+    // No query: openid-client sends redirect_uri without it at the token endpoint, which would
+    // then not match the one authorized (RFC 6749 §4.1.3).
+    if ((url.protocol === 'https:' || url.protocol === 'http:') && url.hash === '' && url.search === '') return url.href;
   } catch {
     // reported below
   }
-  throw new IdpError({ kind: IdpErrorKind.INVALID_REQUEST, provider, message: 'redirect_uri must be an absolute http(s) URL without a fragment' });
+  throw new IdpError({ kind: IdpErrorKind.INVALID_REQUEST, provider, message: 'redirect_uri must be an absolute http(s) URL without a query or fragment' });
 }
 
 /** The callback as the URL the IdP redirected to; undefined when it is not the flow's redirect URI. */
