@@ -28,8 +28,10 @@ export class Secret {
   /**
    * A secret kept in a file (a Kubernetes Secret mounted as files). The file is read when the
    * value is needed, not when the configuration is loaded: every app shares one configuration,
-   * but a pod mounts only the secrets its own app uses. Reading on each use also picks up a
-   * rotated file without a restart. Apps check their own secrets at start-up (`checkSecrets`).
+   * but a pod mounts only the secrets its own app uses. Apps check their own secrets at start-up
+   * (`requireApp`). Each `reveal()` reads the file again, so a user that reveals again picks up a
+   * rotated file without a restart (the idp-gateway does at each discovery and after an IdP has
+   * refused every client secret it holds).
    */
   static fromFile(path: string): Secret {
     return new Secret({ file: path });

@@ -7,7 +7,7 @@ export { bindService } from './server/bind-service.js';
 export { RpcMetrics } from './server/rpc-metrics.js';
 export { startGrpcServer, MAX_MESSAGE_BYTES, type RpcServer, type GrpcServerOptions } from './server/grpc-server.js';
 export { startConnectServer, type ConnectServerOptions } from './server/connect-server.js';
-export { createServiceTransport, propagate, type ServiceTransportOptions } from './client/transport.js';
+export { createServiceTransport, propagate, type ServiceTransport, type ServiceTransportOptions } from './client/transport.js';
 export { TlsWatcher, type TlsWatcherOptions } from './tls/tls-watcher.js';
 export { readTlsMaterial, MIN_TLS_VERSION, type TlsFiles, type TlsMaterial } from './tls/tls-material.js';
 export { startRpcApp, closeOnSignals, type RpcApp, type RpcAppOptions, type Endpoint } from './server/rpc-app.js';

@@ -13,15 +13,15 @@ export interface Upstreams {
 export function connectUpstreams(app: AuthserverConfig, tlsReloadMs?: number): Upstreams {
   const tls = new TlsWatcher(app.tls, { intervalMs: tlsReloadMs }).start();
   const address = (hp: { host: string; port: number }) => (hp.host.includes(':') ? `[${hp.host}]:${hp.port}` : `${hp.host}:${hp.port}`);
+  const toTokenManager = createServiceTransport({ address: address(app.tokenmanager.address), serverName: app.tokenmanager.serverName, tls });
+  const toIdpGateway = createServiceTransport({ address: address(app.idpGateway.address), serverName: app.idpGateway.serverName, tls });
   return {
-    tokenManager: createClient(
-      TokenManagerService,
-      createServiceTransport({ address: address(app.tokenmanager.address), serverName: app.tokenmanager.serverName, tls }),
-    ),
-    idpGateway: createClient(
-      IdpGatewayService,
-      createServiceTransport({ address: address(app.idpGateway.address), serverName: app.idpGateway.serverName, tls }),
-    ),
-    close: () => tls.stop(),
+    tokenManager: createClient(TokenManagerService, toTokenManager),
+    idpGateway: createClient(IdpGatewayService, toIdpGateway),
+    close() {
+      toTokenManager.close();
+      toIdpGateway.close();
+      tls.stop();
+    },
   };
 }

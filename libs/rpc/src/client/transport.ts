@@ -17,7 +17,12 @@ export interface ServiceTransportOptions {
  * A Connect transport to an internal service over mTLS. The client certificate follows the
  * TlsWatcher: when the files change, new calls use a fresh transport with the new certificate.
  */
-export function createServiceTransport(options: ServiceTransportOptions): Transport {
+export interface ServiceTransport extends Transport {
+  /** Stops following certificate changes. Sessions close when idle. */
+  close(): void;
+}
+
+export function createServiceTransport(options: ServiceTransportOptions): ServiceTransport {
   const make = (material: TlsMaterial): Transport => {
     const nodeOptions = {
       ca: material.ca,
@@ -32,12 +37,14 @@ export function createServiceTransport(options: ServiceTransportOptions): Transp
       : createGrpcTransport({ baseUrl, nodeOptions });
   };
   let current = make(options.tls.current);
-  options.tls.on('change', (material) => {
+  const onChange = (material: TlsMaterial) => {
     current = make(material);
-  });
+  };
+  options.tls.on('change', onChange);
   return {
     unary: (...args) => current.unary(...args),
     stream: (...args) => current.stream(...args),
+    close: () => options.tls.off('change', onChange),
   };
 }
 
