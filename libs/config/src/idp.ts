@@ -26,6 +26,9 @@ export const idpSchema = z
     clientSecrets: z.array(secret).min(1, { error: 'must list at least one secret' }),
     scopes: z.array(nonEmpty).default(['openid', 'profile', 'email', 'offline_access']),
     groupsClaim: nonEmpty.optional(),
+    /** For `checkin`: the entitlement authorities (after `#`, e.g. aai.egi.eu) whose groups are
+     * accepted; entitlements from any other authority are ignored. Unset: any. */
+    entitlementAuthorities: z.array(nonEmpty).min(1).optional(),
     /** Per HTTP call to this IdP. */
     timeout: duration.default(5000),
     /** Calls that are safe to repeat (discovery, revocation, client credentials) are retried this

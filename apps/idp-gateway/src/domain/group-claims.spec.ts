@@ -96,3 +96,12 @@ test('a group scope exists only for IAM-style IdPs', () => {
   assert.equal(groupScope('checkin', '/dirac'), undefined);
   assert.equal(groupScope('generic', '/dirac'), undefined);
 });
+
+test('Check-In: only entitlements of the configured authorities count', () => {
+  const claims = {
+    eduperson_entitlement: ['urn:mace:egi.eu:group:dirac:role=member#aai.egi.eu', 'urn:x:other.org:group:atlas:role=member#other.org'],
+  };
+  const mapping = { type: 'checkin', groupsClaim: 'eduperson_entitlement' } as const;
+  assert.deepEqual(parseGroups(claims, mapping).groups, ['/atlas', '/dirac']);
+  assert.deepEqual(parseGroups(claims, { ...mapping, entitlementAuthorities: ['aai.egi.eu'] }).groups, ['/dirac']);
+});

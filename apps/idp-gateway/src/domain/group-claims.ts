@@ -7,6 +7,9 @@ export interface GroupMapping {
   type: IdpType;
   /** The claim that carries group membership. */
   groupsClaim: string;
+  /** Check-In style: the entitlement authorities (the part after `#`) whose groups count; when
+   * absent, any. AARC-G002 §3: an entitlement means what its authority says it means. */
+  entitlementAuthorities?: readonly string[];
 }
 
 export interface ParsedGroups {
@@ -47,7 +50,7 @@ export function parseGroups(claims: Record<string, unknown>, mapping: GroupMappi
     return values === undefined ? [] : [{ claim, values }];
   });
   const values = raw.flatMap((r) => r.values).filter((v) => v !== '');
-  const groups = mapping.type === 'checkin' ? values.flatMap(entitlementPaths) : values.map(asPath);
+  const groups = mapping.type === 'checkin' ? values.flatMap((v) => entitlementPaths(v, mapping.entitlementAuthorities)) : values.map(asPath);
   return { groups: [...new Set(groups)].sort(), raw };
 }
 
@@ -71,9 +74,10 @@ function asPath(value: string): string {
   return value.startsWith('/') ? value : `/${value}`;
 }
 
-function entitlementPaths(value: string): string[] {
+function entitlementPaths(value: string, authorities: readonly string[] | undefined): string[] {
   const entitlement = parseGroupEntitlement(value);
   if (!entitlement) return [];
+  if (authorities !== undefined && !authorities.includes(entitlement.authority)) return [];
   const path = `/${entitlement.groups.join('/')}`;
   const { role } = entitlement;
   return role === undefined || role === 'member' ? [path] : [path, `${path}/Role=${role}`];

@@ -100,7 +100,8 @@ export class AuthorizationFlow {
       throw error;
     }
     const claims = { ...userinfo, ...idClaims };
-    const groups = parseGroups(claims, { type, groupsClaim });
+    const { entitlementAuthorities } = connection.config;
+    const groups = parseGroups(claims, { type, groupsClaim, ...(entitlementAuthorities ? { entitlementAuthorities } : {}) });
     const shaped = shapeTokens(response, flow.scopes, connection.config.clientId);
     const str = (v: unknown) => (typeof v === 'string' ? v : '');
     return {
