@@ -56,6 +56,7 @@ function testService() {
       async handle(request, ctx) {
         seen.timeoutMs.push(ctx.timeoutMs());
         if (request.message === 'crash') throw new Error('database password is hunter2');
+        if (request.message.startsWith('sleep:')) await new Promise((r) => setTimeout(r, Number(request.message.slice(6))));
         if (request.message === 'forward-failure' && downstream) {
           await downstream.ping({});
         }
@@ -298,6 +299,35 @@ describe('RPC plane over mTLS', () => {
 });
 
 describe('health and graceful shutdown', () => {
+  test('Connect over HTTP/1.1: a call in flight when shutdown begins still gets its answer', async () => {
+    const pki = await createTestPki();
+    const tls = new TlsWatcher(pki.files('tokenmanager'));
+    const server = await startConnectServer('127.0.0.1', 0, { services: [testService()], tls, callers: new CallerResolver(() => []), logger });
+    try {
+      const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port: server.port, path: `/${SERVICE}/Echo`, method: 'POST', servername: 'tokenmanager', ...pki.material('demo-service'), headers: { 'content-type': 'application/json' }, agent: false },
+          (res) => {
+            let text = '';
+            res.on('data', (d) => (text += d));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ message: 'sleep:400' }));
+      });
+      await new Promise((r) => setTimeout(r, 150));
+      const stopped = server.shutdown({ graceMs: 3000 });
+      const { status: code, body } = await answer;
+      assert.equal(code, 200);
+      assert.equal(JSON.parse(body).message, 'sleep:400');
+      await stopped;
+    } finally {
+      tls.stop();
+      pki.remove();
+    }
+  });
+
   test('health is SERVING, then NOT_SERVING while draining, and in-flight calls finish', async () => {
     const pki = await createTestPki();
     const tls = new TlsWatcher(pki.files('tokenmanager'));

@@ -70,6 +70,21 @@ export async function startConnectServer(host: string, port: number, options: Co
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
+  // HTTP/1.1 keep-alive connections have no session to close gracefully: count their requests
+  // in flight, so that on shutdown idle ones end at once and busy ones after their response.
+  let closing = false;
+  const busy = new Map<TLSSocket, number>();
+  server.on('request', (req, res) => {
+    if (req.httpVersionMajor !== 1) return;
+    const socket = req.socket as TLSSocket;
+    busy.set(socket, (busy.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      const left = (busy.get(socket) ?? 1) - 1;
+      if (left > 0) busy.set(socket, left);
+      else busy.delete(socket);
+      if (closing && left <= 0) socket.end();
+    });
+  });
 
   const bound = await listen(server, host, port);
   options.logger.info({ address: `${host}:${bound}` }, 'Connect server listening');
@@ -85,8 +100,8 @@ export async function startConnectServer(host: string, port: number, options: Co
         for (const session of sessions) session.destroy();
         for (const socket of sockets) socket.destroy();
       }, graceMs);
-      // HTTP/1.1 keep-alive connections have no session to close gracefully.
-      for (const socket of sockets) if (socket.alpnProtocol !== 'h2') socket.end();
+      closing = true;
+      for (const socket of sockets) if (socket.alpnProtocol !== 'h2' && !busy.has(socket)) socket.end();
       await closed;
       clearTimeout(force);
     },
