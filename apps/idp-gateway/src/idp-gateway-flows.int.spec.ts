@@ -262,6 +262,20 @@ describe('failures at the IdP', () => {
     await assert.rejects(client.clientCredentials({ provider: IDP }), expectIdpError(Code.Unavailable, IdpErrorKind.UNREACHABLE));
   });
 
+  test('ListProviders answers promptly while an IdP is too slow to discover', async () => {
+    const client = await gateway({ TESSERA__IDPS__DEV_IDP__RETRIES: '0' });
+    proxy.setFault({ kind: 'latency', ms: 3000 }, { pathPrefix: '/.well-known' });
+    try {
+      const started = Date.now();
+      const { providers } = await client.listProviders({});
+      assert.ok(Date.now() - started < 2500, `answered in ${Date.now() - started} ms`);
+      assert.equal(providers[0]?.name, IDP);
+      assert.equal(providers[0]?.supportsTokenExchange, false, 'capabilities unknown until discovered');
+    } finally {
+      proxy.setFault({ kind: 'none' });
+    }
+  });
+
   test('the breaker opens after repeated failures, fails fast, and recovers through a probe', async () => {
     const client = await gateway({
       TESSERA__IDPS__DEV_IDP__RETRIES: '0',

@@ -28,12 +28,16 @@ export class ProviderDirectory {
     return connection;
   }
 
-  /** Every IdP with its health. Capabilities come from discovery, which is attempted but whose
-   * failure only shows in the health of that IdP. */
-  async list(): Promise<MessageInitShape<typeof idpgatewayV1.ProviderSchema>[]> {
+  /** Every IdP with its health. Capabilities come from discovery, which is attempted but waited
+   * for at most `waitMs`: an IdP that is down must not slow the list; its failure shows in its
+   * health instead, and capabilities are reported once it has been discovered. */
+  async list(waitMs = 1000): Promise<MessageInitShape<typeof idpgatewayV1.ProviderSchema>[]> {
     return Promise.all(
       [...this.connections.values()].map(async (c) => {
-        const metadata = await c.metadata().catch(() => undefined);
+        let timer: NodeJS.Timeout | undefined;
+        const gaveUp = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, waitMs, undefined)));
+        const metadata = await Promise.race([c.metadata().catch(() => undefined), gaveUp]);
+        clearTimeout(timer);
         const grants = metadata?.grant_types_supported ?? [];
         const b = c.breaker;
         return {
