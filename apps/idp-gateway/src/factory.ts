@@ -1,7 +1,6 @@
-import { hostname } from 'node:os';
 import { checkSecrets, requireApp, type TesseraConfig } from '@tessera/config';
 import { createLogger, createMetricsRegistry, type Logger } from '@tessera/observability';
-import { startRpcApp, type RpcApp } from '@tessera/rpc';
+import { currentInstance, startRpcApp, type RpcApp } from '@tessera/rpc';
 import { deriveKey, StateSealer } from './domain/sealed-state.js';
 import { IdpConnection } from './idp/idp-connection.js';
 import { IdpMetrics } from './idp/idp-metrics.js';
@@ -32,10 +31,9 @@ export function buildIdpGateway(config: TesseraConfig, options: { logger?: Logge
     async listen() {
       const sealer = new StateSealer(await Promise.all(app.stateSecrets.map((s) => deriveKey(s.reveal()))));
       const authorization = new AuthorizationFlow(providers, sealer);
-      const instance = { version: VERSION, instance: hostname(), startedAt: new Date() };
       return startRpcApp({
         name: 'idp-gateway',
-        services: [idpGatewayService(instance, { providers, authorization, grants })],
+        services: [idpGatewayService(currentInstance(VERSION), { providers, authorization, grants })],
         logger,
         tls: app.tls,
         tlsReloadMs: options.tlsReloadMs,

@@ -1,8 +1,7 @@
-import { hostname } from 'node:os';
 import type { TesseraConfig } from '@tessera/config';
 import { requireApp } from '@tessera/config';
 import { createLogger, type Logger } from '@tessera/observability';
-import { startRpcApp, type RpcApp } from '@tessera/rpc';
+import { currentInstance, startRpcApp, type RpcApp } from '@tessera/rpc';
 import { tokenManagerService } from './rpc/token-manager-service.js';
 
 export const VERSION = '0.1.0';
@@ -17,7 +16,7 @@ export interface TokenManager {
 export function buildTokenManager(config: TesseraConfig, options: { logger?: Logger; tlsReloadMs?: number } = {}): TokenManager {
   const app = requireApp(config, 'tokenmanager');
   const logger = options.logger ?? createLogger({ name: 'tokenmanager', level: config.log.level });
-  const services = [tokenManagerService({ version: VERSION, instance: hostname(), startedAt: new Date() })];
+  const services = [tokenManagerService(currentInstance(VERSION))];
   return {
     logger,
     listen: () =>

@@ -11,3 +11,4 @@ export { createServiceTransport, propagate, type ServiceTransport, type ServiceT
 export { TlsWatcher, type TlsWatcherOptions } from './tls/tls-watcher.js';
 export { readTlsMaterial, MIN_TLS_VERSION, type TlsFiles, type TlsMaterial } from './tls/tls-material.js';
 export { startRpcApp, closeOnSignals, type RpcApp, type RpcAppOptions, type Endpoint } from './server/rpc-app.js';
+export { currentInstance, pingAnswer, type InstanceInfo } from './server/instance-info.js';

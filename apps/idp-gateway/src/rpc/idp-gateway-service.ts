@@ -1,17 +1,10 @@
-import { timestampFromDate, timestampNow } from '@bufbuild/protobuf/wkt';
 import type { HandlerContext } from '@connectrpc/connect';
 import { IdpGatewayService } from '@tessera/contracts';
-import { anyCaller, defineService, hasAnyProperty, type ServiceDefinition } from '@tessera/rpc';
+import { anyCaller, defineService, hasAnyProperty, pingAnswer, type InstanceInfo, type ServiceDefinition } from '@tessera/rpc';
 import { requestSignal } from '../idp/request-signal.js';
 import type { AuthorizationFlow } from '../services/authorization-flow.js';
 import type { ProviderDirectory } from '../services/provider-directory.js';
 import type { TokenGrants } from '../services/token-grants.js';
-
-export interface InstanceInfo {
-  version: string;
-  instance: string;
-  startedAt: Date;
-}
 
 export interface GatewayServices {
   providers: ProviderDirectory;
@@ -36,15 +29,6 @@ export function idpGatewayService(instance: InstanceInfo, services: GatewayServi
     exchangeToken: { allow: tesseraService, handle: (r, ctx) => underDeadline(ctx, () => grants.exchange(r)) },
     clientCredentials: { allow: tesseraService, handle: (r, ctx) => underDeadline(ctx, () => grants.clientCredentials(r)) },
     revokeToken: { allow: tesseraService, handle: (r, ctx) => underDeadline(ctx, () => grants.revoke(r)) },
-    ping: {
-      allow: anyCaller,
-      handle: () => ({
-        serverTime: timestampNow(),
-        service: IdpGatewayService.typeName,
-        version: instance.version,
-        instance: instance.instance,
-        startedAt: timestampFromDate(instance.startedAt),
-      }),
-    },
+    ping: { allow: anyCaller, handle: () => pingAnswer(IdpGatewayService, instance) },
   });
 }

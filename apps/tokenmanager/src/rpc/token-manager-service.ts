@@ -1,13 +1,17 @@
-import { timestampFromDate, timestampNow } from '@bufbuild/protobuf/wkt';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { TokenManagerService, tokenmanagerV1 } from '@tessera/contracts';
-import { anyCaller, callerOf, defineService, hasAnyProperty, notImplemented, registeredCaller, type ServiceDefinition } from '@tessera/rpc';
+import {
+  anyCaller,
+  callerOf,
+  defineService,
+  hasAnyProperty,
+  notImplemented,
+  pingAnswer,
+  registeredCaller,
+  type InstanceInfo,
+  type ServiceDefinition,
+} from '@tessera/rpc';
 import { Property } from './properties.js';
-
-export interface InstanceInfo {
-  version: string;
-  instance: string;
-  startedAt: Date;
-}
 
 const proxyManagement = hasAnyProperty(Property.ProxyManagement);
 const delegation = hasAnyProperty(Property.FullDelegation, Property.LimitedDelegation, Property.PrivateLimitedDelegation);
@@ -27,16 +31,7 @@ export function tokenManagerService(instance: InstanceInfo): ServiceDefinition<t
     getUsersTokensInfo: notImplemented(proxyManagement, 'GetUsersTokensInfo'),
     listTokenHistory: notImplemented(proxyManagement, 'ListTokenHistory'),
     auditTokens: notImplemented(proxyManagement, 'AuditTokens'),
-    ping: {
-      allow: anyCaller,
-      handle: () => ({
-        serverTime: timestampNow(),
-        service: TokenManagerService.typeName,
-        version: instance.version,
-        instance: instance.instance,
-        startedAt: timestampFromDate(instance.startedAt),
-      }),
-    },
+    ping: { allow: anyCaller, handle: () => pingAnswer(TokenManagerService, instance) },
     echo: {
       allow: anyCaller,
       handle: (request) => ({ message: request.message }),
