@@ -1,5 +1,5 @@
 import { createClient, type Client } from '@connectrpc/connect';
-import type { AuthserverConfig } from '@tessera/config';
+import { formatHostPort, type AuthserverConfig } from '@tessera/config';
 import { IdpGatewayService, TokenManagerService } from '@tessera/contracts';
 import { createServiceTransport, TlsWatcher } from '@tessera/rpc';
 
@@ -12,9 +12,8 @@ export interface Upstreams {
 /** gRPC clients for the internal services, over mTLS with authserver's own certificate. */
 export function connectUpstreams(app: AuthserverConfig, tlsReloadMs?: number): Upstreams {
   const tls = new TlsWatcher(app.tls, { intervalMs: tlsReloadMs }).start();
-  const address = (hp: { host: string; port: number }) => (hp.host.includes(':') ? `[${hp.host}]:${hp.port}` : `${hp.host}:${hp.port}`);
-  const toTokenManager = createServiceTransport({ address: address(app.tokenmanager.address), serverName: app.tokenmanager.serverName, tls });
-  const toIdpGateway = createServiceTransport({ address: address(app.idpGateway.address), serverName: app.idpGateway.serverName, tls });
+  const toTokenManager = createServiceTransport({ address: formatHostPort(app.tokenmanager.address), serverName: app.tokenmanager.serverName, tls });
+  const toIdpGateway = createServiceTransport({ address: formatHostPort(app.idpGateway.address), serverName: app.idpGateway.serverName, tls });
   return {
     tokenManager: createClient(TokenManagerService, toTokenManager),
     idpGateway: createClient(IdpGatewayService, toIdpGateway),

@@ -2,6 +2,7 @@ import type { DescService } from '@bufbuild/protobuf';
 import { createContextValues } from '@connectrpc/connect';
 import { Server, ServerCredentials, type ServerUnaryCall } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
+import { formatHostPort } from '@tessera/config';
 import type { Logger } from 'pino';
 import { callerKey } from '../auth/caller.js';
 import type { CallerResolver } from '../auth/peer-identity.js';
@@ -99,6 +100,6 @@ export async function startGrpcServer(host: string, port: number, options: GrpcS
 
 function bind(server: Server, host: string, port: number, credentials: ServerCredentials): Promise<number> {
   return new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, credentials, (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync(formatHostPort({ host, port }), credentials, (error, bound) => (error ? reject(error) : resolve(bound))),
   );
 }
