@@ -3,7 +3,7 @@
 // listens, and stops them all on Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { loadConfig } from '@tessera/config';
+import { formatHostPort, loadConfig, type HostPort } from '@tessera/config';
 import { ensureDevPki } from '@tessera/pki';
 
 const APPS = ['dev-idp', 'idp-gateway', 'tokenmanager', 'authserver'] as const;
@@ -62,8 +62,8 @@ Tessera dev stack
 Press Ctrl-C to stop.
 `);
 
-function fmt(hp: { host: string; port: number } | undefined): string {
-  return hp ? `${hp.host}:${hp.port}` : '-';
+function fmt(hp: HostPort | undefined): string {
+  return hp ? formatHostPort(hp) : '-';
 }
 
 async function stop(code: number): Promise<void> {
