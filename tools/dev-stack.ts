@@ -3,7 +3,7 @@
 // listens, and stops them all on Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { formatHostPort, loadConfig, type HostPort } from '@tessera/config';
+import { buildFromConfigOrExit, formatHostPort, type HostPort } from '@tessera/config';
 import { ensureDevPki } from '@tessera/pki';
 
 const APPS = ['dev-idp', 'idp-gateway', 'tokenmanager', 'authserver'] as const;
@@ -11,7 +11,7 @@ const COLORS = ['\x1b[35m', '\x1b[36m', '\x1b[33m', '\x1b[32m'];
 const RESET = '\x1b[0m';
 const width = Math.max(...APPS.map((a) => a.length));
 
-const config = loadConfig();
+const config = buildFromConfigOrExit((c) => c);
 const pki = await ensureDevPki({ dir: '.dev/pki', trustDomain: config.trustDomain });
 console.log(pki.created ? `created the dev PKI in ${pki.dir}` : `using the dev PKI in ${pki.dir}`);
 
