@@ -113,6 +113,8 @@ describe('tokenmanager', () => {
     );
     assert.match(body, /rpc_server_handled_total\{service="tessera.tokenmanager.v1.TokenManagerService",method="Echo",code="OK",app="tokenmanager"\} [1-9]/);
     assert.match(body, /rpc_server_handled_total\{[^}]*method="GetUsersTokensInfo",code="PermissionDenied"[^}]*\} [1-9]/);
+    const expiry = Number(/^tls_certificate_expiry_timestamp_seconds\{[^}]*\} (\d+(?:\.\d+)?)$/m.exec(body)?.[1]);
+    assert.ok(expiry > Date.now() / 1000 + 86_400, `certificate expiry exported: ${expiry}`);
   });
 });
 

@@ -1,5 +1,6 @@
 import { createMetricsRegistry, startMetricsServer, type MetricsServer, type Registry } from '@tessera/observability';
 import type { Logger } from 'pino';
+import { Gauge } from 'prom-client';
 import type { PropertyLookup } from '../auth/caller.js';
 import { CallerResolver } from '../auth/peer-identity.js';
 import type { TlsFiles } from '../tls/tls-material.js';
@@ -50,6 +51,14 @@ export async function startRpcApp(options: RpcAppOptions): Promise<RpcApp> {
   const metricsRegistry = options.metricsRegistry ?? createMetricsRegistry(options.name);
   const rpcMetrics = new RpcMetrics(metricsRegistry);
   const tls = new TlsWatcher(options.tls, { intervalMs: options.tlsReloadMs, logger: options.logger }).start();
+  new Gauge({
+    name: 'tls_certificate_expiry_timestamp_seconds',
+    help: 'When the service certificate in use expires (Unix time); it is reloaded when the file changes',
+    registers: [metricsRegistry],
+    collect() {
+      this.set(tls.notAfter.getTime() / 1000);
+    },
+  });
   const common = { services: options.services, tls, callers: new CallerResolver(options.properties), logger: options.logger, metrics: rpcMetrics };
   const started: RpcServer[] = [];
   let metricsServer: MetricsServer | undefined;

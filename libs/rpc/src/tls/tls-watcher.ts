@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { assertUsable, readTlsMaterial, sameMaterial, type TlsFiles, type TlsMaterial } from './tls-material.js';
@@ -29,6 +30,11 @@ export class TlsWatcher extends EventEmitter<{ change: [TlsMaterial] }> {
 
   get current(): TlsMaterial {
     return this.#current;
+  }
+
+  /** When the certificate in use expires: what an operator's alert should watch. */
+  get notAfter(): Date {
+    return new Date(new X509Certificate(this.#current.cert).validTo);
   }
 
   start(): this {
