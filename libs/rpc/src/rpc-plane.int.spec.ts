@@ -299,6 +299,37 @@ describe('RPC plane over mTLS', () => {
 });
 
 describe('health and graceful shutdown', () => {
+  test('the Connect server serves grpc.health.v1 too: Check, List and Watch, NOT_SERVING while draining', async () => {
+    const pki = await createTestPki();
+    const tls = new TlsWatcher(pki.files('tokenmanager'));
+    const server = await startConnectServer('127.0.0.1', 0, { services: [testService()], tls, callers: new CallerResolver(() => []), logger });
+    const clientTls = new TlsWatcher(pki.files('demo-service'));
+    const transport = createServiceTransport({ address: `127.0.0.1:${server.port}`, serverName: 'tokenmanager', tls: clientTls });
+    const health = createClient(HealthService, transport);
+    try {
+      const { SERVING, NOT_SERVING } = grpcHealthV1.HealthCheckResponse_ServingStatus;
+      assert.equal((await health.check({ service: SERVICE })).status, SERVING);
+      assert.deepEqual(Object.keys((await health.list({})).statuses).sort(), ['', SERVICE]);
+      await assert.rejects(health.check({ service: 'nope' }), (e: ConnectError) => e.code === Code.NotFound);
+      const seen: number[] = [];
+      const watching = (async () => {
+        for await (const r of health.watch({ service: SERVICE })) seen.push(r.status);
+      })();
+      await new Promise((r) => setTimeout(r, 100));
+      const stopping = server.shutdown({ drainMs: 400, graceMs: 1000 });
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal((await health.check({ service: '' })).status, NOT_SERVING);
+      await watching;
+      assert.deepEqual(seen, [SERVING, NOT_SERVING]);
+      await stopping;
+    } finally {
+      transport.close();
+      clientTls.stop();
+      tls.stop();
+      pki.remove();
+    }
+  });
+
   test('Connect over HTTP/1.1: a call in flight when shutdown begins still gets its answer', async () => {
     const pki = await createTestPki();
     const tls = new TlsWatcher(pki.files('tokenmanager'));

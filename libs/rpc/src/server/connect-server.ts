@@ -1,6 +1,7 @@
 import type { TLSSocket } from 'node:tls';
 import { createContextValues } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
+import { HealthService } from '@tessera/contracts';
 import { createSecureServer, type Http2SecureServer, type Http2Session } from 'node:http2';
 import { listen } from '@tessera/observability';
 import type { Logger } from 'pino';
@@ -9,6 +10,7 @@ import type { CallerResolver } from '../auth/peer-identity.js';
 import { MIN_TLS_VERSION, secureContextOptions } from '../tls/tls-material.js';
 import type { TlsWatcher } from '../tls/tls-watcher.js';
 import { bindService } from './bind-service.js';
+import { ConnectHealth } from './connect-health.js';
 import type { ServiceDefinition } from './define-service.js';
 import { MAX_MESSAGE_BYTES, type RpcServer } from './grpc-server.js';
 import type { RpcMetrics } from './rpc-metrics.js';
@@ -37,9 +39,11 @@ export async function startConnectServer(host: string, port: number, options: Co
     }
     return callerBySocket.get(socket);
   };
+  const health = new ConnectHealth(options.services.map((d) => d.service.typeName));
   const handler = connectNodeAdapter({
     readMaxBytes: options.maxMessageBytes ?? MAX_MESSAGE_BYTES,
     routes(router) {
+      router.service(HealthService, health.impl());
       for (const definition of options.services) {
         router.service(definition.service, bindService(definition, { logger: options.logger, metrics: options.metrics }));
       }
@@ -93,6 +97,7 @@ export async function startConnectServer(host: string, port: number, options: Co
     port: bound,
     async shutdown({ drainMs = 0, graceMs = 10_000 } = {}) {
       options.tls.off('change', onChange);
+      health.notServing();
       if (drainMs > 0) await new Promise((r) => setTimeout(r, drainMs));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const session of sessions) session.close();
