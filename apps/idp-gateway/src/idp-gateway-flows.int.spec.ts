@@ -144,7 +144,7 @@ describe('authorization, refresh, exchange, client credentials, revocation', () 
   test('refresh with a narrowed scope rotates the refresh token; the old one is then dead', async () => {
     const done = await login(client, 'alice', ['wlcg.groups:/dirac/user', 'wlcg.groups:/dirac/admin']);
     const old = done.tokenSet!.refreshToken;
-    const refreshed = remember(await client.refreshToken({ provider: IDP, refreshToken: old, scopes: ['openid', 'wlcg.groups:/dirac/user'] }));
+    const refreshed = remember(await client.refreshToken({ provider: IDP, refreshToken: old, scopes: ['openid'], groupScopes: ['wlcg.groups:/dirac/user'] }));
     assert.deepEqual(refreshed.refusedScopes, []);
     assert.equal(refreshed.refreshTokenRotated, true);
     assert.notEqual(refreshed.tokenSet?.refreshToken, old);

@@ -1,5 +1,6 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import * as oidc from 'openid-client';
+import type { IdpType } from '@tessera/config';
 import type { idpgatewayV1 } from '@tessera/contracts';
 import { IdpError, IdpErrorKind } from '../idp/idp-error.js';
 import { TOKEN_EXCHANGE_GRANT, type ProviderDirectory } from './provider-directory.js';
@@ -22,10 +23,11 @@ export class TokenGrants {
     // IdP may have granted less than was asked at login (oidc-provider drops offline_access
     // without prompt=consent), so nothing is added here: the caller asks for exactly what it
     // wants, and an empty list keeps the original grant.
-    const requested = unique(request.scopes);
+    // Group scopes are added to what was asked for, never in place of it.
+    const requested = unique([...request.scopes, ...request.groupScopes]);
     const parameters = new URLSearchParams();
     if (requested.length > 0) parameters.set('scope', requested.join(' '));
-    if (request.audiences.length > 0) parameters.set('audience', request.audiences.join(' '));
+    addAudiences(parameters, connection.config.type, request.audiences);
     const response = await connection.call('refresh', (config) => oidc.refreshTokenGrant(config, request.refreshToken, parameters), { safe: false });
     const shaped = shapeTokens(response, requested, connection.config.clientId);
     const rotated = response.refresh_token !== undefined && response.refresh_token !== request.refreshToken;
@@ -61,7 +63,7 @@ export class TokenGrants {
     const connection = this.providers.get(request.provider);
     const parameters = new URLSearchParams();
     if (request.scopes.length > 0) parameters.set('scope', request.scopes.join(' '));
-    if (request.audiences.length > 0) parameters.set('audience', request.audiences.join(' '));
+    addAudiences(parameters, connection.config.type, request.audiences);
     const response = await connection.call('client_credentials', (config) => oidc.clientCredentialsGrant(config, parameters), { safe: true });
     const shaped = shapeTokens(response, request.scopes, connection.config.clientId);
     return { tokenSet: shaped.tokenSet, refusedScopes: shaped.refusedScopes };
@@ -75,6 +77,16 @@ export class TokenGrants {
     await connection.call('revocation', (config) => oidc.tokenRevocation(config, request.token, hint ? { token_type_hint: hint } : {}), { safe: true });
     return { revocationSupported: true };
   }
+}
+
+/**
+ * Audiences as the IdP type expects them: EGI Check-In takes RFC 8707 `resource` indicators, INDIGO
+ * IAM and generic IdPs an `audience` parameter (space-separated, as IAM reads it).
+ */
+function addAudiences(parameters: URLSearchParams, type: IdpType, audiences: readonly string[]): void {
+  if (audiences.length === 0) return;
+  if (type === 'checkin') audiences.forEach((a) => parameters.append('resource', a));
+  else parameters.set('audience', audiences.join(' '));
 }
 
 function required(provider: string, value: string, name: string): void {
