@@ -3,7 +3,7 @@ import { Code, ConnectError, type HandlerContext, type ServiceImpl } from '@conn
 
 /**
  * The CLI's Connect API. Callers authenticate with a Tessera access token (bearer); token
- * verification and the methods land with the login issue, so for now every call is refused:
+ * verification and the methods come with the CLI login, so for now every call is refused:
  * UNAUTHENTICATED without a bearer token, UNIMPLEMENTED with one.
  */
 export function authService(): ServiceImpl<typeof AuthService> {
