@@ -5,8 +5,7 @@ import * as oidc from 'openid-client';
 import type { DevIdp } from './dev-idp-options.js';
 import { buildDevIdp } from './factory.js';
 import { devFixtures, TEST_PUBLIC_REDIRECT_URI } from './fixtures.js';
-import { freePort } from './free-port.js';
-import { Browser, findForm, type Page } from '@tessera/testing';
+import { Browser, findForm, freePort, type Page } from '@tessera/testing';
 
 const GATEWAY_REDIRECT_URI = 'http://127.0.0.1:8080/auth/callback';
 const GATEWAY = { id: 'tessera-idp-gateway', secret: 'dev-idp-gateway-secret' };

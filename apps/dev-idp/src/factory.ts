@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '@tessera/observability';
 import { Provider } from 'oidc-provider';
 import { AccountDirectory } from './account-directory.js';
 import type { DevIdp, DevIdpLogger, DevIdpOptions } from './dev-idp-options.js';
@@ -41,16 +41,9 @@ export async function buildDevIdp(options: DevIdpOptions): Promise<DevIdp> {
       if (server !== undefined) throw new Error('dev-idp is already listening');
       const listening = createServer(handler);
       server = listening;
-      await new Promise<void>((resolve, reject) => {
-        listening.once('error', reject);
-        listening.listen(port, host, () => {
-          listening.off('error', reject);
-          resolve();
-        });
-      });
-      const address = listening.address() as AddressInfo;
-      logger.info({ issuer: options.issuer, host: address.address, port: address.port }, 'dev-idp listening');
-      return { port: address.port };
+      const bound = await listen(listening, host, port);
+      logger.info({ issuer: options.issuer, host, port: bound }, 'dev-idp listening');
+      return { port: bound };
     },
     async close() {
       const closing = server;

@@ -5,9 +5,8 @@ import * as oidc from 'openid-client';
 import type { DevIdp, DevIdpOptions } from './dev-idp-options.js';
 import { buildDevIdp } from './factory.js';
 import { devFixtures, TEST_PUBLIC_REDIRECT_URI } from './fixtures.js';
-import { freePort } from './free-port.js';
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from './grants/token-exchange.js';
-import { Browser, findForm } from '@tessera/testing';
+import { Browser, findForm, freePort } from '@tessera/testing';
 
 const GATEWAY_REDIRECT_URI = 'http://127.0.0.1:8080/auth/callback';
 const GATEWAY = { id: 'tessera-idp-gateway', secret: 'dev-idp-gateway-secret' };
