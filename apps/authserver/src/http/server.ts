@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { AuthService } from '@tessera/contracts';
@@ -39,7 +40,7 @@ export async function startHttpServer(host: string, port: number, upstreams: Ups
     port: bound,
     async close({ drainMs = 0 } = {}) {
       stopping = true;
-      if (drainMs > 0) await new Promise((r) => setTimeout(r, drainMs));
+      if (drainMs > 0) await sleep(drainMs);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

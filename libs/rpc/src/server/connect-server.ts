@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { TLSSocket } from 'node:tls';
 import { createContextValues } from '@connectrpc/connect';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
@@ -98,7 +99,7 @@ export async function startConnectServer(host: string, port: number, options: Co
     async shutdown({ drainMs = 0, graceMs = 10_000 } = {}) {
       options.tls.off('change', onChange);
       health.notServing();
-      if (drainMs > 0) await new Promise((r) => setTimeout(r, drainMs));
+      if (drainMs > 0) await sleep(drainMs);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const session of sessions) session.close();
       const force = setTimeout(() => {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DescService } from '@bufbuild/protobuf';
 import { createContextValues } from '@connectrpc/connect';
 import { Server, ServerCredentials, type ServerUnaryCall } from '@grpc/grpc-js';
@@ -81,7 +82,7 @@ export async function startGrpcServer(host: string, port: number, options: GrpcS
     async shutdown({ drainMs = 0, graceMs = 10_000 } = {}) {
       health.setStatus('', 'NOT_SERVING');
       for (const d of options.services) health.setStatus(d.service.typeName, 'NOT_SERVING');
-      if (drainMs > 0) await new Promise((r) => setTimeout(r, drainMs));
+      if (drainMs > 0) await sleep(drainMs);
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => {
           shutdownSignal.abort();
