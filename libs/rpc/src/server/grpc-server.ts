@@ -66,14 +66,15 @@ export async function startGrpcServer(host: string, port: number, options: GrpcS
   createReflection(options.services.map((d) => d.service as DescService)).addToServer(server);
 
   const boundPort = await bind(server, host, port, new ReloadingServerCredentials(options.tls));
-  options.logger.info({ address: `${host}:${boundPort}`, services: options.services.map((d) => d.service.typeName) }, 'gRPC server listening');
+  options.logger.info({ address: formatHostPort({ host, port: boundPort }), services: options.services.map((d) => d.service.typeName) }, 'gRPC server listening');
   // The health-only server shares the status map, so probes see NOT_SERVING during shutdown too.
-  const healthServer = options.health ? new Server() : undefined;
+  let healthServer: Server | undefined;
   let healthPort: number | undefined;
-  if (healthServer && options.health) {
+  if (options.health) {
+    healthServer = new Server();
     health.addToServer(healthServer);
     healthPort = await bind(healthServer, options.health.host, options.health.port, ServerCredentials.createInsecure());
-    options.logger.info({ address: `${options.health.host}:${healthPort}` }, 'gRPC health listening (plaintext, grpc.health.v1 only)');
+    options.logger.info({ address: formatHostPort({ ...options.health, port: healthPort }) }, 'gRPC health listening (plaintext, grpc.health.v1 only)');
   }
 
   return {
