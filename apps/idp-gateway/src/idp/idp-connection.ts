@@ -60,8 +60,8 @@ export class IdpConnection {
   /** A client configuration for work that does not contact the IdP (building an authorization
    * URL): it needs the metadata, but must not count for or against the breaker. */
   async localConfiguration(): Promise<oidc.Configuration> {
-    await this.metadata();
-    return this.#fresh()?.configurations[this.#secret] ?? (await this.#configurations()).configurations[0]!;
+    await this.metadata(); // discovers through the breaker when the cache is stale
+    return (await this.#configurations()).configurations[this.#secret]!;
   }
 
   async call<T>(operation: string, fn: (config: oidc.Configuration) => Promise<T>, options: { safe: boolean }): Promise<T> {
