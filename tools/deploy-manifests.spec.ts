@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { isIPv4, isIPv6 } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import YAML from 'yaml';
@@ -372,14 +373,48 @@ interface Endpoint {
 const tesseraNs: Labels = { 'kubernetes.io/metadata.name': 'tessera', ...namespace?.metadata.labels };
 const podOf = (w: Workload): Endpoint => ({ namespace: 'tessera', nsLabels: tesseraNs, pod: w.spec.template.metadata.labels ?? {} });
 
-function ipv4(address: string): number {
-  return address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+// --- Addresses: a CIDR block as its family, first address and prefix length; an address is a
+//     block of full length.
+interface Cidr {
+  family: 4 | 6;
+  base: bigint;
+  bits: number;
 }
-function inCidr(ip: string, cidr: string): boolean {
-  const [net, bits] = cidr.split('/');
-  if (net === undefined || !net.includes('.') || ip.includes(':')) return false; // this test uses IPv4 addresses only
-  const size = 2 ** (32 - Number(bits));
-  return Math.floor(ipv4(ip) / size) === Math.floor(ipv4(net) / size);
+const WIDTH = { 4: 32, 6: 128 } as const;
+
+function parseIp(text: string): { family: 4 | 6; value: bigint } {
+  if (isIPv4(text)) return { family: 4, value: text.split('.').reduce((n, octet) => (n << 8n) | BigInt(octet), 0n) };
+  assert.ok(isIPv6(text), `${text} is an IP address`);
+  const dotted = /:(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];
+  const v4 = dotted === undefined ? undefined : parseIp(dotted).value;
+  const hex = v4 === undefined ? text : `${text.slice(0, -(dotted ?? '').length)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
+  const [head = '', tail] = hex.split('::');
+  const groups = (part: string) => (part === '' ? [] : part.split(':'));
+  const all = tail === undefined ? groups(head) : [...groups(head), ...Array<string>(8 - groups(head).length - groups(tail).length).fill('0'), ...groups(tail)];
+  return { family: 6, value: all.reduce((n, group) => (n << 16n) | BigInt(`0x${group}`), 0n) };
+}
+function parseCidr(text: string): Cidr {
+  const [address = '', length = ''] = text.split('/');
+  const { family, value } = parseIp(address);
+  const bits = Number(length);
+  assert.ok(/^\d+$/.test(length) && bits <= WIDTH[family], `${text} has a prefix length`);
+  assert.equal(value >> BigInt(WIDTH[family] - bits) << BigInt(WIDTH[family] - bits), value, `${text} has no host bits set`);
+  return { family, base: value, bits };
+}
+function addressBlock(ip: string): Cidr {
+  const { family, value } = parseIp(ip);
+  return { family, base: value, bits: WIDTH[family] };
+}
+const within = (inner: Cidr, outer: Cidr) =>
+  inner.family === outer.family && inner.bits >= outer.bits && inner.base >> BigInt(WIDTH[outer.family] - outer.bits) === outer.base >> BigInt(WIDTH[outer.family] - outer.bits);
+const inCidr = (ip: string, cidr: string) => within(addressBlock(ip), parseCidr(cidr));
+function formatCidr({ family, base, bits }: Cidr): string {
+  const [count, size] = family === 4 ? [4, 8n] : [8, 16n];
+  const chunks = Array.from({ length: count }, (_, i) => (base >> (BigInt(count - 1 - i) * size)) & ((1n << size) - 1n));
+  if (family === 4) return `${chunks.join('.')}/${bits}`;
+  const full = chunks.map((c) => c.toString(16)).join(':');
+  const zeros = (full.match(/(?:^|:)0(?::0)+(?::|$)/g) ?? []).sort((a, b) => b.length - a.length)[0];
+  return `${zeros === undefined ? full : full.replace(zeros, '::')}/${bits}`;
 }
 function peerMatches(peer: PolicyPeer, policyNs: string, e: Endpoint): boolean {
   if (peer.ipBlock) return e.ip !== undefined && inCidr(e.ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((x) => inCidr(e.ip ?? '', x));
@@ -416,7 +451,8 @@ const reaches = (from: Endpoint, to: Endpoint, port: number, protocol = 'TCP') =
 test('NetworkPolicies allow exactly the documented paths', () => {
   const [authserver, tokenmanager, gateway] = (['authserver', 'tokenmanager', 'idp-gateway'] as const).map((a) => podOf(deployment(a))) as [Endpoint, Endpoint, Endpoint];
   const migrate = podOf(named(jobs, 'tokenmanager-migrate', 'Job'));
-  const internet: Endpoint = { ip: '198.51.100.7' };
+  const internet: Endpoint = { ip: '1.1.1.1' }; // not a documentation address: the IdP egress excludes those
+  const internet6: Endpoint = { ip: '2606:4700:4700::1111' };
   const database: Endpoint = { ip: '10.20.30.40' };
   const metadataService: Endpoint = { ip: '169.254.169.254' };
   const privateHost: Endpoint = { ip: '10.0.0.5' };
@@ -441,6 +477,7 @@ test('NetworkPolicies allow exactly the documented paths', () => {
     ['tokenmanager → MySQL', reaches(tokenmanager, database, 3306)],
     ['migration Job → MySQL', reaches(migrate, database, 3306)],
     ['idp-gateway → an IdP on the internet, https', reaches(gateway, internet, 443)],
+    ['idp-gateway → an IdP on the IPv6 internet, https', reaches(gateway, internet6, 443)],
     ...[authserver, tokenmanager, gateway, migrate].flatMap((p, i): [string, boolean][] => [
       [`pod ${i} → cluster DNS (UDP)`, reaches(p, dns, 53, 'UDP')],
       [`pod ${i} → cluster DNS (TCP)`, reaches(p, dns, 53, 'TCP')],
@@ -460,6 +497,10 @@ test('NetworkPolicies allow exactly the documented paths', () => {
     ['idp-gateway → MySQL', reaches(gateway, database, 3306)],
     ['idp-gateway → the cloud metadata service', reaches(gateway, metadataService, 443)],
     ['idp-gateway → a private address', reaches(gateway, privateHost, 443)],
+    ['idp-gateway → a private address, IPv4-mapped', reaches(gateway, { ip: '::ffff:10.0.0.5' }, 443)],
+    ['idp-gateway → a private address through NAT64', reaches(gateway, { ip: '64:ff9b::a00:5' }, 443)],
+    ['idp-gateway → a private address through 6to4', reaches(gateway, { ip: '2002:a00:5::1' }, 443)],
+    ['idp-gateway → a unique-local IPv6 address', reaches(gateway, { ip: 'fd00::5' }, 443)],
     ['idp-gateway → the internet on http', reaches(gateway, internet, 80)],
     ['anyone → authserver metrics', reaches(internet, authserver, 9460)],
     ['authserver → tokenmanager health (plaintext)', reaches(authserver, tokenmanager, 50071)],
@@ -470,6 +511,107 @@ test('NetworkPolicies allow exactly the documented paths', () => {
   ];
   assert.deepEqual(allowed.filter(([, ok]) => !ok).map(([what]) => what), [], 'paths that should be allowed');
   assert.deepEqual(denied.filter(([, ok]) => ok).map(([what]) => what), [], 'paths that should be denied');
+});
+
+// Where idp-gateway may not send a packet, written out. From the IANA IPv4 and IPv6 Special-Purpose
+// Address Registries (RFC 6890, updated by RFC 8190; iana.org/assignments/iana-ipv4-special-registry
+// and iana-ipv6-special-registry): every block not globally reachable, and the IETF protocol
+// assignment blocks whole (no IdP sits on an anycast service address). From the multicast
+// registries (RFC 5771, RFC 4291 §2.7): multicast. From the IPv6 Address Space registry: everything
+// outside 2000::/3, the only space allocated for global unicast. And every prefix that delivers to
+// an embedded IPv4 address (mapped, compatible, NAT64, 6to4, Teredo), which would otherwise reach
+// the private IPv4 ranges. AS112 and AMT (192.31.196.0/24, 192.52.193.0/24) are globally reachable
+// and stay allowed. Blocks inside another are listed for the record.
+const NOT_AN_IDP = [
+  '0.0.0.0/8', // "this network" (RFC 791)
+  '10.0.0.0/8', // private (RFC 1918)
+  '100.64.0.0/10', // shared address space (RFC 6598)
+  '127.0.0.0/8', // loopback (RFC 1122)
+  '169.254.0.0/16', // link-local, the cloud metadata service (RFC 3927)
+  '172.16.0.0/12', // private (RFC 1918)
+  '192.0.0.0/24', // IETF protocol assignments (RFC 6890)
+  '192.0.2.0/24', // TEST-NET-1 (RFC 5737)
+  '192.88.99.0/24', // deprecated 6to4 relay anycast (RFC 7526)
+  '192.168.0.0/16', // private (RFC 1918)
+  '198.18.0.0/15', // benchmarking (RFC 2544)
+  '198.51.100.0/24', // TEST-NET-2 (RFC 5737)
+  '203.0.113.0/24', // TEST-NET-3 (RFC 5737)
+  '224.0.0.0/4', // multicast (RFC 5771)
+  '240.0.0.0/4', // reserved (RFC 1112)
+  '255.255.255.255/32', // limited broadcast (RFC 919), inside 240.0.0.0/4
+  '::/3', // outside global unicast: with 4000::/2 and 8000::/1, all but 2000::/3 (RFC 4291 §2.4)
+  '4000::/2',
+  '8000::/1',
+  '::/128', // unspecified (RFC 4291)
+  '::1/128', // loopback (RFC 4291)
+  '::/96', // IPv4-compatible, deprecated (RFC 4291 §2.5.5.1)
+  '::ffff:0:0/96', // IPv4-mapped (RFC 4291 §2.5.5.2)
+  '64:ff9b::/96', // NAT64 well-known prefix (RFC 6052)
+  '64:ff9b:1::/48', // local-use IPv4/IPv6 translation (RFC 8215)
+  '100::/64', // discard-only (RFC 6666)
+  '5f00::/16', // SRv6 SIDs (RFC 9602)
+  'fc00::/7', // unique-local (RFC 4193)
+  'fe80::/10', // link-local (RFC 4291)
+  'fec0::/10', // site-local, deprecated (RFC 3879)
+  'ff00::/8', // multicast (RFC 4291 §2.7)
+  '2001::/23', // IETF protocol assignments (RFC 2928)
+  '2001::/32', // Teredo, embeds IPv4 addresses (RFC 4380)
+  '2001:2::/48', // benchmarking (RFC 5180)
+  '2001:db8::/32', // documentation (RFC 3849)
+  '2002::/16', // 6to4, embeds an IPv4 address (RFC 3056)
+  '3fff::/20', // documentation (RFC 9637)
+].map(parseCidr);
+
+type Coverage = 'all' | 'part' | 'none';
+/** How much of `block` a union of CIDR blocks covers (blocks nest or are disjoint). */
+function coverage(block: Cidr, union: Cidr[]): Coverage {
+  if (union.some((c) => within(block, c))) return 'all';
+  return union.some((c) => within(c, block)) ? 'part' : 'none';
+}
+/** How much of `block` the ipBlocks let through. */
+function reachable(block: Cidr, ipBlocks: { cidr: Cidr; except: Cidr[] }[]): Coverage {
+  const each = ipBlocks.map(({ cidr, except }): Coverage => {
+    if (within(block, cidr)) return ({ all: 'none', part: 'part', none: 'all' } as const)[coverage(block, except)];
+    return within(cidr, block) ? 'part' : 'none';
+  });
+  return each.includes('all') ? 'all' : each.includes('part') ? 'part' : 'none';
+}
+
+test('idp-gateway reaches every globally reachable address and nothing in the special-purpose registries', () => {
+  const gateway = podOf(deployment('idp-gateway'));
+  const rules = policies
+    .filter((p) => (p.spec.policyTypes ?? []).includes('Egress') && selects(p.spec.podSelector, gateway.pod))
+    .flatMap((p) => p.spec.egress ?? []);
+  // A rule without peers lets every address through.
+  const anywhere = [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }];
+  const ipBlocks = rules
+    .flatMap((r) => (r.to === undefined || r.to.length === 0 ? anywhere : r.to))
+    .flatMap((peer) => (peer.ipBlock ? [peer.ipBlock] : []))
+    .map(({ cidr, except = [] }) => {
+      const block = { cidr: parseCidr(cidr), except: except.map(parseCidr) };
+      // Kubernetes rejects an except that is not a strict subset of its cidr.
+      for (const [i, x] of block.except.entries()) assert.ok(within(x, block.cidr) && x.bits > block.cidr.bits, `${except[i]} lies inside ${cidr}`);
+      return block;
+    });
+
+  const leaks = NOT_AN_IDP.filter((block) => reachable(block, ipBlocks) !== 'none').map(formatCidr);
+  assert.deepEqual(leaks, [], 'special-purpose blocks idp-gateway can reach, in whole or in part');
+
+  // And nothing else is blocked: the address space compared block by block, split where partial.
+  const overblocked: string[] = [];
+  const compare = (block: Cidr): void => {
+    const through = reachable(block, ipBlocks);
+    const excluded = coverage(block, NOT_AN_IDP);
+    if (through === 'none' && excluded === 'none') overblocked.push(formatCidr(block));
+    else if (through === 'part' || excluded === 'part') {
+      const bits = block.bits + 1;
+      compare({ ...block, bits });
+      compare({ ...block, base: block.base | (1n << BigInt(WIDTH[block.family] - bits)), bits });
+    }
+  };
+  compare(parseCidr('0.0.0.0/0'));
+  compare(parseCidr('::/0'));
+  assert.deepEqual(overblocked, [], 'blocks outside NOT_AN_IDP that idp-gateway cannot reach');
 });
 
 // --- The configuration.

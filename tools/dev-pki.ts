@@ -59,9 +59,10 @@ try {
 const after = await snapshot(pki.dir);
 const written = [...after].filter(([name, id]) => before.get(name) !== id).map(([name]) => name);
 
-if (!pki.created) {
+for (const path of pki.tightened) console.warn(`tightened ${shown(path)}: group or others could read it (--force recreates everything)`);
+if (!pki.created && pki.tightened.length === 0) {
   console.log(`the dev PKI in ${shown(pki.dir)} is complete; nothing written (--force recreates it)`);
-} else {
+} else if (pki.created) {
   console.log(`wrote to ${shown(pki.dir)} (trust domain ${args['trust-domain']}):`);
   for (const name of written.sort()) console.log(`  ${shown(join(pki.dir, name))}`);
 }

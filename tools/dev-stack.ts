@@ -14,6 +14,7 @@ const width = Math.max(...APPS.map((a) => a.length));
 const config = buildFromConfigOrExit((c) => c);
 const pki = await ensureDevPki({ dir: '.dev/pki', trustDomain: config.trustDomain });
 console.log(pki.created ? `created the dev PKI in ${pki.dir}` : `using the dev PKI in ${pki.dir}`);
+for (const path of pki.tightened) console.warn(`tightened ${path}: group or others could read it`);
 
 const children = new Map<string, ChildProcess>();
 let stopping = false;

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createCertificateAuthority } from './create-certificate-authority.js';
 import { DEV_IDENTITIES, devIssueOptions, type DevIdentity } from './dev-identities.js';
@@ -22,8 +22,10 @@ export interface DevPki {
   dir: string;
   caFile: string;
   files(name: string): { certFile: string; keyFile: string };
-  /** Whether this call wrote anything. */
+  /** Whether this call wrote any file. */
   created: boolean;
+  /** The directory and private keys that group or others could open, set back to private modes. */
+  tightened: string[];
 }
 
 const KEY_MODE = 0o600;
@@ -46,8 +48,10 @@ export async function ensureDevPki(options: DevPkiOptions): Promise<DevPki> {
   // Every identity's options first, so a bad trust domain fails before anything is written.
   const plan = identities.map((identity) => ({ wanted: devIssueOptions(identity, options.trustDomain), paths: files(identity.name) }));
 
-  await mkdir(dir, { recursive: true, mode: DIR_MODE });
-  await chmod(dir, DIR_MODE); // mkdir's mode applies only to a directory it creates
+  await mkdir(dir, { recursive: true, mode: DIR_MODE }); // its mode applies only to a directory it creates
+  // Keys that force replaces are not checked, so --force also mends a key owned by another user.
+  const replaced = new Set(options.force ? [caFiles.keyFile, ...plan.map(({ paths }) => paths.keyFile)] : []);
+  const tightened = await tightenModes(dir, replaced);
   let created = false;
   let ca = options.force ? undefined : await readCa(caFiles.certFile, caFiles.keyFile);
   const newCa = ca === undefined;
@@ -65,7 +69,7 @@ export async function ensureDevPki(options: DevPkiOptions): Promise<DevPki> {
     await writePair(await ca.issue(wanted), paths);
     created = true;
   }
-  return { dir, caFile: caFiles.certFile, files, created };
+  return { dir, caFile: caFiles.certFile, files, created, tightened };
 }
 
 /**
@@ -97,6 +101,41 @@ async function readIfExists(path: string): Promise<string | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+}
+
+/**
+ * Checked on every run, not only when the files are written: a mode loosened later (`chmod 644
+ * ca.key`, a copy, an unpacked archive) would otherwise stay. A loosened key is tightened, not
+ * regenerated: it is a dev key. The dev CA is trusted only by the dev stack and where ca.crt is
+ * passed explicitly (`--cacert`); nothing installs it in a system trust store. Whoever read a key
+ * could at most pose as a dev service on this machine, while a new CA would break every certificate
+ * and `--cacert` in use. The result names what was tightened; whoever thinks a key leaked, or
+ * trusts ca.crt more widely, recreates everything with --force.
+ */
+async function tightenModes(dir: string, replaced: ReadonlySet<string>): Promise<string[]> {
+  if (process.platform === 'win32') return []; // no POSIX modes to check: access there is by ACL
+  const tightened: string[] = [];
+  if (await tighten(dir, DIR_MODE)) tightened.push(dir);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isFile() && entry.name.endsWith('.key') && !replaced.has(path) && (await tighten(path, KEY_MODE))) tightened.push(path);
+  }
+  return tightened.sort();
+}
+
+/**
+ * Sets `path` to `mode` when group or others have any access, and says whether it did. A file of
+ * another user is an error whatever its mode: that user can read it, and loosen it again.
+ */
+async function tighten(path: string, mode: number): Promise<boolean> {
+  const info = await stat(path);
+  const me = process.getuid?.();
+  if (me !== undefined && info.uid !== me) {
+    throw new Error(`${path} belongs to uid ${info.uid}, not to this user (uid ${me}), so it cannot be made private; chown or remove it`);
+  }
+  if ((info.mode & 0o077) === 0) return false;
+  await chmod(path, mode);
+  return true;
 }
 
 // Two renames, so a crash in between leaves a key that does not match its certificate: the next

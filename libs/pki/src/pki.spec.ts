@@ -2,7 +2,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -293,6 +293,7 @@ test('ensureDevPki writes the CA and every identity with private modes, then reu
   const leafBefore = readFileSync(pki.files('tokenmanager').certFile, 'utf8');
   const again = await ensureDevPki({ dir, trustDomain: 'tessera.dev' });
   assert.equal(again.created, false);
+  assert.deepEqual(again.tightened, []);
   assert.equal(readFileSync(pki.caFile, 'utf8'), caPem);
   assert.equal(readFileSync(pki.files('tokenmanager').certFile, 'utf8'), leafBefore);
 });
@@ -335,6 +336,57 @@ test('ensureDevPki with force recreates everything; a broken CA is refused witho
   writeFileSync(join(dir, 'ca.key'), readFileSync(pki.files('authserver').keyFile));
   await assert.rejects(ensureDevPki({ dir, trustDomain: 'tessera.dev' }), /cannot be used.*--force/);
   assert.equal((await ensureDevPki({ dir, trustDomain: 'tessera.dev', force: true })).created, true);
+});
+
+test('ensureDevPki sets a loosened key, the CA key and the directory back to private modes, and says so', async (t) => {
+  const dir = join(tempDir(t), 'pki');
+  const pki = await ensureDevPki({ dir, trustDomain: 'tessera.dev' });
+  const { keyFile } = pki.files('tokenmanager');
+  const caKey = join(dir, 'ca.key');
+  const contents = (path: string) => readFileSync(path, 'utf8');
+  const [keyPem, caKeyPem, caPem] = [contents(keyFile), contents(caKey), contents(pki.caFile)];
+
+  chmodSync(keyFile, 0o644);
+  const leaf = await ensureDevPki({ dir, trustDomain: 'tessera.dev' });
+  assert.equal(mode(keyFile), 0o600);
+  assert.deepEqual(leaf.tightened, [keyFile]);
+  assert.equal(leaf.created, false, 'tightened, not regenerated');
+  assert.equal(contents(keyFile), keyPem);
+
+  chmodSync(caKey, 0o644);
+  chmodSync(dir, 0o755);
+  const caAndDir = await ensureDevPki({ dir, trustDomain: 'tessera.dev' });
+  assert.equal(mode(caKey), 0o600);
+  assert.equal(mode(dir), 0o700);
+  assert.deepEqual(caAndDir.tightened, [dir, caKey]);
+  assert.equal(caAndDir.created, false);
+  assert.equal(contents(caKey), caKeyPem);
+  assert.equal(contents(pki.caFile), caPem);
+
+  // Any access by group or others counts, and a key of no current identity is checked too.
+  const stray = join(dir, 'retired-service.key');
+  writeFileSync(stray, keyPem, { mode: 0o600 });
+  chmodSync(stray, 0o604);
+  chmodSync(pki.files('authserver').keyFile, 0o620);
+  const more = await ensureDevPki({ dir, trustDomain: 'tessera.dev' });
+  assert.deepEqual(more.tightened, [pki.files('authserver').keyFile, stray]);
+  assert.equal(mode(stray), 0o600);
+  assert.deepEqual((await ensureDevPki({ dir, trustDomain: 'tessera.dev' })).tightened, []);
+});
+
+test('ensureDevPki fails, naming the file, on a key of another user; force replaces it', { skip: process.getuid?.() !== 0 && 'needs root to chown' }, async (t) => {
+  const dir = join(tempDir(t), 'pki');
+  const pki = await ensureDevPki({ dir, trustDomain: 'tessera.dev' });
+  const caKey = join(dir, 'ca.key');
+  chownSync(caKey, 65534, 65534);
+  await assert.rejects(ensureDevPki({ dir, trustDomain: 'tessera.dev' }), (error: Error) => error.message.includes(`${caKey} belongs to uid 65534`));
+  const forced = await ensureDevPki({ dir, trustDomain: 'tessera.dev', force: true });
+  assert.equal(forced.created, true);
+  assert.equal(statSync(caKey).uid, 0);
+  assert.equal(mode(caKey), 0o600);
+
+  chownSync(dir, 65534, 65534);
+  await assert.rejects(ensureDevPki({ dir, trustDomain: 'tessera.dev' }), (error: Error) => error.message.includes(`${pki.dir} belongs to uid 65534`));
 });
 
 test('ensureDevPki rejects identity names that would clash with the CA files or escape the directory', async (t) => {
