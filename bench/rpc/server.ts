@@ -1,26 +1,39 @@
-// One benchmark server process: `server.ts <grpc-js|connect-node> <pki-dir>`. Prints its port,
-// then answers "cpu" on stdin with the CPU time it has used.
-import { createInterface } from 'node:readline';
-import { createLogger } from '@tessera/observability';
-import { CallerResolver, TlsWatcher, startConnectServer, startGrpcServer } from '@tessera/rpc';
-import { echoOnlyService } from './echo-service.js';
+// The ceiling for bench/rpc: `server.ts <pki-dir>` serves Echo with @grpc/grpc-js alone (the same
+// certificates and serializers as tokenmanager, nothing else) and prints its port.
+import { readFileSync } from 'node:fs';
+import { fromBinary, toBinary } from '@bufbuild/protobuf';
+import { Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { TokenManagerService, tokenmanagerV1 } from '@tessera/contracts';
 
-const [runtime, dir] = process.argv.slice(2);
-const tls = new TlsWatcher({ caFile: `${dir}/ca.crt`, certFile: `${dir}/tokenmanager.crt`, keyFile: `${dir}/tokenmanager.key` });
-const options = {
-  services: [echoOnlyService()],
-  tls,
-  callers: new CallerResolver(() => []),
-  logger: createLogger({ name: 'bench', level: 'warn' }),
-};
-const server = runtime === 'connect-node' ? await startConnectServer('127.0.0.1', 0, options) : await startGrpcServer('127.0.0.1', 0, options);
+const [dir] = process.argv.slice(2) as [string];
+
+async function bare(): Promise<{ port: number; close(): Promise<void> }> {
+  const server = new Server({ 'grpc.max_receive_message_length': 1024 * 1024 });
+  const { EchoRequestSchema: In, EchoResponseSchema: Out } = tokenmanagerV1;
+  server.addService(
+    {
+      echo: {
+        path: `/${TokenManagerService.typeName}/Echo`,
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: (m: never) => Buffer.from(toBinary(In, m)),
+        requestDeserialize: (b: Buffer) => fromBinary(In, b),
+        responseSerialize: (m: never) => Buffer.from(toBinary(Out, m)),
+        responseDeserialize: (b: Buffer) => fromBinary(Out, b),
+      },
+    },
+    {
+      echo: (call: ServerUnaryCall<{ message: string }, unknown>, callback: sendUnaryData<unknown>) =>
+        callback(null, { $typeName: Out.typeName, message: call.request.message }),
+    },
+  );
+  const read = (name: string) => readFileSync(`${dir}/${name}`);
+  const credentials = ServerCredentials.createSsl(read('ca.crt'), [{ cert_chain: read('tokenmanager.crt'), private_key: read('tokenmanager.key') }], true);
+  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', credentials, (e, p) => (e ? reject(e) : resolve(p))));
+  return { port, close: () => new Promise((resolve) => server.tryShutdown(() => resolve())) };
+}
+
+const server = await bare();
 console.log(JSON.stringify({ port: server.port }));
-let last = process.cpuUsage();
-createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line === 'cpu') {
-    const used = process.cpuUsage(last);
-    last = process.cpuUsage();
-    console.log(JSON.stringify({ cpuMs: (used.user + used.system) / 1000 }));
-  }
-});
-process.stdin.on('end', () => void server.shutdown({ graceMs: 1000 }).then(() => process.exit(0)));
+process.stdin.resume();
+process.stdin.on('end', () => void server.close().then(() => process.exit(0)));

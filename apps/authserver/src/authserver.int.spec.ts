@@ -1,10 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
 import type { ConnectError} from '@connectrpc/connect';
 import { Code, createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import type { TesseraConfig } from '@tessera/config';
 import { AuthService } from '@tessera/contracts';
+import { createLogger } from '@tessera/observability';
 import { createTestPki, testConfig, type TestPki } from '@tessera/testing';
 import { buildAuthServer, type RunningAuthServer } from './factory.js';
 
@@ -12,6 +14,7 @@ describe('authserver', () => {
   let pki: TestPki;
   let config: TesseraConfig;
   let server: RunningAuthServer;
+  let logged = '';
   before(async () => {
     pki = await createTestPki();
     // Port 1 on loopback: nothing listens there, so both dependencies are unreachable.
@@ -19,7 +22,8 @@ describe('authserver', () => {
       TESSERA__APPS__AUTHSERVER__TOKENMANAGER__ADDRESS: '127.0.0.1:1',
       TESSERA__APPS__AUTHSERVER__IDPGATEWAY__ADDRESS: '127.0.0.1:1',
     });
-    server = await buildAuthServer(config).listen();
+    const logSink = new PassThrough().on('data', (d) => (logged += d));
+    server = await buildAuthServer(config, { logger: createLogger({ name: 'authserver', destination: logSink }) }).listen();
   });
   after(async () => {
     await server.close();
@@ -35,12 +39,20 @@ describe('authserver', () => {
     assert.deepEqual(await get('/healthz'), { status: 200, body: { status: 'ok' } });
   });
 
-  test('/readyz is 503 naming each unreachable dependency', async () => {
-    const ready = await get('/readyz');
-    assert.equal(ready.status, 503);
-    const checks = ready.body.checks as Record<string, string>;
-    assert.notEqual(checks.tokenmanager, 'ok');
-    assert.notEqual(checks['idp-gateway'], 'ok');
+  test('/readyz is 503 naming each unreachable dependency, and only the log says why', async () => {
+    const res = await fetch(`http://127.0.0.1:${server.port}/readyz`);
+    const text = await res.text();
+    assert.equal(res.status, 503);
+    // The public answer carries no address, port or transport error an attacker could map the inside with.
+    assert.doesNotMatch(text, /127\.0\.0\.1|:1\b|ECONNREFUSED|unavailable|connect/i);
+    assert.deepEqual(JSON.parse(text), { status: 'not ready', checks: { tokenmanager: 'failing', 'idp-gateway': 'failing' } });
+    const warnings = logged
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { level: string; check?: string; reason?: string })
+      .filter((l) => l.level === 'warn' && l.check !== undefined);
+    assert.deepEqual(warnings.map((l) => l.check).sort(), ['idp-gateway', 'tokenmanager']);
+    for (const w of warnings) assert.match(w.reason ?? '', /ECONNREFUSED 127\.0\.0\.1:1/);
   });
 
   test('while draining, /readyz answers 503 so load balancers stop sending, and the server still answers', async () => {

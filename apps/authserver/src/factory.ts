@@ -1,6 +1,8 @@
 import { requireApp, type TesseraConfig } from '@tessera/config';
 import { createLogger, createMetricsRegistry, startMetricsServer, type Logger } from '@tessera/observability';
+import { bearerUsers, bindService, RpcMetrics, TlsWatcher, type UserTokenVerifier } from '@tessera/rpc';
 import { startHttpServer } from './http/server.js';
+import { authService } from './rpc/auth-service.js';
 import { connectUpstreams } from './upstream/upstreams.js';
 
 export interface RunningAuthServer {
@@ -14,24 +16,36 @@ export interface AuthServer {
   listen(): Promise<RunningAuthServer>;
 }
 
-/** Everything authserver is made of, built from its configuration. */
-export function buildAuthServer(config: TesseraConfig, options: { logger?: Logger } = {}): AuthServer {
+export interface AuthServerOptions {
+  logger?: Logger;
+  tlsReloadMs?: number;
+  /** Verifies the bearer tokens of the Connect API; without one, every call is UNAUTHENTICATED. */
+  userTokens?: UserTokenVerifier;
+}
+
+/** Everything authserver is made of, built from its configuration; `listen()` only binds. */
+export function buildAuthServer(config: TesseraConfig, options: AuthServerOptions = {}): AuthServer {
   const app = requireApp(config, 'authserver');
   const logger = options.logger ?? createLogger({ name: 'authserver', level: config.log.level });
+  const tls = new TlsWatcher(app.tls, { intervalMs: options.tlsReloadMs, logger, configPath: 'apps.authserver.tls' });
+  const metricsRegistry = createMetricsRegistry('authserver');
+  const api = bindService(authService(), { logger, metrics: new RpcMetrics(metricsRegistry), callers: bearerUsers(options.userTokens) });
   return {
     logger,
     async listen() {
-      const upstreams = connectUpstreams(app);
-      const http = await startHttpServer(app.http.host, app.http.port, upstreams);
-      const metrics = await startMetricsServer(createMetricsRegistry('authserver'), app.metrics.host, app.metrics.port);
+      tls.start();
+      const upstreams = connectUpstreams(app, tls);
+      const http = await startHttpServer(app.http.host, app.http.port, { upstreams, api, logger });
+      const metrics = await startMetricsServer(metricsRegistry, app.metrics.host, app.metrics.port);
       logger.info({ address: `${app.http.host}:${http.port}`, issuer: app.issuer }, 'authserver listening');
       return {
         port: http.port,
         metricsPort: metrics.port,
-        async close(options) {
-          await http.close(options);
+        async close(closeOptions) {
+          await http.close(closeOptions);
           await metrics.close();
           upstreams.close();
+          tls.stop();
         },
       };
     },

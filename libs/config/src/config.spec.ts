@@ -105,6 +105,7 @@ describe('loadConfig', () => {
         const r = d['registry'];
         r.groups.dirac_user.vo = 'dirca';
         r.groups.dirac_admin.properties = ['proxy-management'];
+        r.services['spiffe://tessera.dev/demo-admin'] = { properties: ['ProxyManagment'] };
         r.vos.lhcb = { idp: 'cern' };
         r.users.bob.groups = ['dirac_usr'];
         r.users.bob.subjects = { 'egi-checkin': 'bob' };
@@ -114,7 +115,8 @@ describe('loadConfig', () => {
     );
     for (const expected of [
       'registry.groups.dirac_user.vo: unknown VO "dirca" (known: dirac, lhcb)',
-      'registry.groups.dirac_admin.properties[0]: expected a property name',
+      'registry.groups.dirac_admin.properties[0]: unknown property "proxy-management" (known: NormalUser, FullDelegation',
+      'registry.services["spiffe://tessera.dev/demo-admin"].properties[0]: unknown property "ProxyManagment"',
       'registry.vos.lhcb.idp: unknown IdP "cern" (known: dev-idp)',
       'registry.users.bob.groups[0]: unknown group "dirac_usr" (known: dirac_user, dirac_admin)',
       'registry.users.bob.subjects.egi-checkin: unknown IdP "egi-checkin"',

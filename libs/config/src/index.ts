@@ -11,7 +11,8 @@ export { secret } from './secret-schema.js';
 export { hostPort, formatHostPort, type HostPort } from './host-port.js';
 export { duration } from './duration.js';
 export { filePath } from './config-path.js';
-export { propertyName, httpUrl, logLevel } from './scalars.js';
+export { propertyName, httpUrl, logLevel, DNS_NAME } from './scalars.js';
+export { PROPERTIES, Property } from './properties.js';
 export { tlsFilesSchema, type TlsFiles } from './tls-files.js';
 export { databaseSchema, type DatabaseConfig } from './database.js';
 export { idpSchema, idpTypes, type IdpConfig, type IdpType } from './idp.js';
@@ -25,3 +26,4 @@ export { tesseraConfigSchema, type TesseraConfig, type AppsConfig, type AppName 
 export { loadConfig, type LoadConfigOptions } from './load-config.js';
 export { requireApp } from './require-app.js';
 export { buildFromConfigOrExit, EXIT_CONFIG } from './load-config-or-exit.js';
+export { sourceOf } from './config-source.js';

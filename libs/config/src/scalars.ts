@@ -1,10 +1,15 @@
 import { z } from 'zod';
 import { quote } from './config-error.js';
+import { PROPERTIES, type Property } from './properties.js';
 
-/** An authorization property (DIRAC's vocabulary: `FullDelegation`, `ProxyManagement`, ...). */
-export const propertyName = z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, {
-  error: (iss) => `expected a property name like "FullDelegation", got ${quote(iss.input)}`,
-});
+const isProperty = (value: string): value is Property => (PROPERTIES as readonly string[]).includes(value);
+
+/** An authorization property: one of the closed set in properties.ts. A refinement rather than
+ * an enum, so that the registry's other checks still run and every problem is reported at once. */
+export const propertyName = z
+  .string()
+  .refine(isProperty, { error: (iss) => `unknown property ${quote(iss.input)} (known: ${PROPERTIES.join(', ')})` })
+  .transform((value) => value as Property);
 
 /** An http(s) URL: issuers, redirect URIs. Plain http is allowed because the dev stack uses it. */
 export const httpUrl = z.string().refine(

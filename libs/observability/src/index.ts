@@ -1,3 +1,3 @@
-export { createLogger, REDACTED_PATHS, type Logger, type LoggerOptions } from './logger.js';
+export { createLogger, CREDENTIAL_KEYS, type Logger, type LoggerOptions } from './logger.js';
 export { createMetricsRegistry, startMetricsServer, Registry, type MetricsServer } from './metrics.js';
 export { listen } from './listen.js';

@@ -73,24 +73,27 @@ export class UnavailableError extends ServiceError {
 
 /**
  * The one place where thrown values become wire errors. A ServiceError keeps its code and public
- * message; a ConnectError raised here passes through (e.g. a deadline); one answered by another
- * service is translated; anything else is a bug and becomes INTERNAL with nothing of it leaked.
+ * message (including one a client translated from a called service's typed error, see
+ * client/translate-errors.ts); a ConnectError raised here passes through (e.g. a deadline); one
+ * answered by another service and left untranslated is answered as below; anything else is a bug
+ * and becomes INTERNAL with nothing of it leaked.
  */
 export function toConnectError(error: unknown): ConnectError {
   if (error instanceof ServiceError) {
     return new ConnectError(error.message, error.code, undefined, error.details as ErrorDetail[] as never, error);
   }
-  if (error instanceof ConnectError && error.isWireError) return fromDownstream(error);
+  if (error instanceof ConnectError && error.isWireError) return fromUpstream(error);
   if (error instanceof ConnectError) return error;
   return new ConnectError('internal error', Code.Internal, undefined, undefined, error);
 }
 
 /**
- * An error another service answered, escaping a handler. Its status, message and trailers are
- * that service's, not ours: passing them on would tell our caller it was unauthenticated when
- * we were. Only deadline, cancellation and unavailability keep their meaning across the hop.
+ * An error a called (upstream) service answered, escaping a handler untranslated. Its status,
+ * message and trailers are that service's, not ours: passing them on would tell our caller it was
+ * unauthenticated when we were. Only deadline, cancellation and unavailability keep their meaning
+ * across the hop.
  */
-function fromDownstream(error: ConnectError): ConnectError {
+function fromUpstream(error: ConnectError): ConnectError {
   if (error.code === Code.DeadlineExceeded || error.code === Code.Canceled) return new ConnectError(error.rawMessage, error.code, undefined, undefined, error);
   if (error.code === Code.Unavailable) return new ConnectError('a service this call depends on is unavailable', Code.Unavailable, undefined, undefined, error);
   return new ConnectError('internal error', Code.Internal, undefined, undefined, error);

@@ -10,11 +10,13 @@ import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { Metadata, status, type ServiceError as GrpcError } from '@grpc/grpc-js';
 import { HealthService, TokenManagerService, grpcHealthV1, tokenmanagerV1 } from '@tessera/contracts';
+import type { Property } from '@tessera/config';
 import { createLogger } from '@tessera/observability';
 import { createTestPki, grpcJsClient, type TestPki } from '@tessera/testing';
-import { callerOf } from './auth/caller.js';
+import { callerOf, type ServiceCaller } from './auth/caller.js';
 import { anyCaller, hasAnyProperty } from './auth/rules.js';
-import { CallerResolver } from './auth/peer-identity.js';
+import { servicePeers } from './auth/caller-resolver.js';
+import { ServiceIdentities } from './auth/service-identities.js';
 import { createServiceTransport, propagate } from './client/transport.js';
 import { defineService, notImplemented, unimplementedMethods } from './server/define-service.js';
 import { ServiceError } from './errors.js';
@@ -23,13 +25,14 @@ import { startGrpcServer, type RpcServer } from './server/grpc-server.js';
 import { TlsWatcher } from './tls/tls-watcher.js';
 
 const run = promisify(execFile);
+const noRegistry = { identities: new ServiceIdentities('tessera.dev', () => []), callers: servicePeers };
 const logger = createLogger({ name: 'test', level: 'silent' });
 const SERVICE = TokenManagerService.typeName;
 const { HealthCheckRequestSchema, HealthCheckResponseSchema, HealthCheckResponse_ServingStatus } = grpcHealthV1;
 
 /** What handlers observed, for assertions on deadlines and cancellation. */
 const seen = { timeoutMs: [] as (number | undefined)[], aborted: [] as boolean[] };
-let downstream: ReturnType<typeof createClient<typeof TokenManagerService>> | undefined;
+let upstream: ReturnType<typeof createClient<typeof TokenManagerService>> | undefined;
 
 function testService() {
   return defineService(TokenManagerService, {
@@ -48,7 +51,7 @@ function testService() {
       handle: (_req, ctx) => ({
         subject: callerOf(ctx).id,
         properties: [...callerOf(ctx).properties],
-        certificateFingerprint: callerOf(ctx).certificateFingerprint,
+        certificateFingerprint: (callerOf(ctx) as ServiceCaller).certificateFingerprint,
       }),
     },
     echo: {
@@ -57,11 +60,11 @@ function testService() {
         seen.timeoutMs.push(ctx.timeoutMs());
         if (request.message === 'crash') throw new Error('database password is hunter2');
         if (request.message.startsWith('sleep:')) await new Promise((r) => setTimeout(r, Number(request.message.slice(6))));
-        if (request.message === 'forward-failure' && downstream) {
-          await downstream.ping({});
+        if (request.message === 'forward-failure' && upstream) {
+          await upstream.ping({});
         }
-        if (request.message === 'forward' && downstream) {
-          return { message: (await downstream.echo({ message: 'slow' }, propagate(ctx))).message };
+        if (request.message === 'forward' && upstream) {
+          return { message: (await upstream.echo({ message: 'slow' }, propagate(ctx))).message };
         }
         if (request.message === 'slow') {
           await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
@@ -83,11 +86,12 @@ describe('RPC plane over mTLS', () => {
   before(async () => {
     pki = await createTestPki();
     tls = new TlsWatcher(pki.files('tokenmanager'), { intervalMs: 100 }).start();
-    const registry: Record<string, string[]> = {
+    const registry: Record<string, Property[]> = {
       'spiffe://tessera.dev/demo-service': ['FullDelegation'],
       'spiffe://tessera.dev/demo-admin': ['ProxyManagement'],
     };
-    const options = { services: [testService()], tls, callers: new CallerResolver((id) => registry[id]), logger, maxMessageBytes: 64 * 1024 };
+    const identities = new ServiceIdentities('tessera.dev', (id) => registry[id]);
+    const options = { services: [testService()], tls, identities, callers: servicePeers, logger, maxMessageBytes: 64 * 1024 };
     grpcServer = await startGrpcServer('127.0.0.1', 0, options);
     connectServer = await startConnectServer('127.0.0.1', 0, options);
     address = `127.0.0.1:${grpcServer.port}`;
@@ -181,29 +185,29 @@ describe('RPC plane over mTLS', () => {
     }
   });
 
-  test('deadlines reach the handler, cancel it, and propagate to downstream calls', async () => {
-    downstream = createClient(TokenManagerService, createServiceTransport({ address, serverName: 'tokenmanager', tls }));
+  test('deadlines reach the handler, cancel it, and propagate to upstream calls', async () => {
+    upstream = createClient(TokenManagerService, createServiceTransport({ address, serverName: 'tokenmanager', tls }));
     const c = client();
     seen.timeoutMs.length = 0;
     seen.aborted.length = 0;
     try {
       await assert.rejects(c.call('echo', { message: 'forward' }, { deadlineMs: 400 }), (e: GrpcError) => e.code === status.DEADLINE_EXCEEDED);
       await new Promise((r) => setTimeout(r, 200));
-      const [upstream, down] = seen.timeoutMs;
-      assert.ok(upstream !== undefined && upstream <= 400 && upstream > 0, `upstream saw ${upstream}`);
-      assert.ok(down !== undefined && down <= upstream, `downstream saw ${down}, upstream ${upstream}`);
-      assert.deepEqual(seen.aborted, [true], 'the slow downstream handler was cancelled');
+      const [first, second] = seen.timeoutMs;
+      assert.ok(first !== undefined && first <= 400 && first > 0, `the first service saw ${first}`);
+      assert.ok(second !== undefined && second <= first, `the called service saw ${second}, its caller ${first}`);
+      assert.deepEqual(seen.aborted, [true], 'the slow upstream handler was cancelled');
     } finally {
       c.close();
-      downstream = undefined;
+      upstream = undefined;
     }
   });
 
-  test('typed details reach the caller; an error answered downstream is not passed off as ours', async () => {
-    downstream = createClient(TokenManagerService, createServiceTransport({ address, serverName: 'tokenmanager', tls }));
+  test('typed details reach the caller; an error answered upstream is not passed off as ours', async () => {
+    upstream = createClient(TokenManagerService, createServiceTransport({ address, serverName: 'tokenmanager', tls }));
     const c = client();
     try {
-      const direct = await downstream.ping({}).catch((e: unknown) => e as ConnectError);
+      const direct = await upstream.ping({}).catch((e: unknown) => e as ConnectError);
       assert.ok(direct instanceof ConnectError);
       assert.equal(direct.code, Code.FailedPrecondition);
       assert.equal(direct.findDetails(tokenmanagerV1.TokenErrorDetailSchema).length, 1, 'details travel in grpc-status-details-bin');
@@ -215,7 +219,7 @@ describe('RPC plane over mTLS', () => {
       assert.equal((await c.call('echo', { message: 'still serving' })).message, 'still serving');
     } finally {
       c.close();
-      downstream = undefined;
+      upstream = undefined;
     }
   });
 
@@ -302,7 +306,7 @@ describe('health and graceful shutdown', () => {
   test('the Connect server serves grpc.health.v1 too: Check, List and Watch, NOT_SERVING while draining', async () => {
     const pki = await createTestPki();
     const tls = new TlsWatcher(pki.files('tokenmanager'));
-    const server = await startConnectServer('127.0.0.1', 0, { services: [testService()], tls, callers: new CallerResolver(() => []), logger });
+    const server = await startConnectServer('127.0.0.1', 0, { services: [testService()], tls, ...noRegistry, logger });
     const clientTls = new TlsWatcher(pki.files('demo-service'));
     const transport = createServiceTransport({ address: `127.0.0.1:${server.port}`, serverName: 'tokenmanager', tls: clientTls });
     const health = createClient(HealthService, transport);
@@ -333,7 +337,7 @@ describe('health and graceful shutdown', () => {
   test('Connect over HTTP/1.1: a call in flight when shutdown begins still gets its answer', async () => {
     const pki = await createTestPki();
     const tls = new TlsWatcher(pki.files('tokenmanager'));
-    const server = await startConnectServer('127.0.0.1', 0, { services: [testService()], tls, callers: new CallerResolver(() => []), logger });
+    const server = await startConnectServer('127.0.0.1', 0, { services: [testService()], tls, ...noRegistry, logger });
     try {
       const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
         const req = request(
@@ -362,7 +366,7 @@ describe('health and graceful shutdown', () => {
   test('health is SERVING, then NOT_SERVING while draining, and in-flight calls finish', async () => {
     const pki = await createTestPki();
     const tls = new TlsWatcher(pki.files('tokenmanager'));
-    const server = await startGrpcServer('127.0.0.1', 0, { services: [testService()], tls, callers: new CallerResolver(() => []), logger });
+    const server = await startGrpcServer('127.0.0.1', 0, { services: [testService()], tls, ...noRegistry, logger });
     const m = pki.material('demo-service');
     const health = grpcJsClient(HealthService, `127.0.0.1:${server.port}`, m, 'tokenmanager');
     const check = async (service: string) => HealthCheckResponse_ServingStatus[(await health.call('check', { service })).status];

@@ -66,6 +66,27 @@ describe('startFaultProxy', () => {
     assert.equal(echo.hits(), hits);
   });
 
+  it('answers a status fault with the content type asked for', async () => {
+    proxy.setFault({ kind: 'status', status: 400, contentType: 'application/json', body: '{"error":"invalid_grant"}' });
+    const res = await fetch(`${proxy.url}/token`, { method: 'POST', body: 'x=1' });
+    assert.equal(res.status, 400);
+    assert.equal(res.headers.get('content-type'), 'application/json');
+    assert.deepEqual(await res.json(), { error: 'invalid_grant' });
+  });
+
+  it('forwards and rewrites the answer for a rewrite fault, keeping status and headers', async () => {
+    const hits = echo.hits();
+    proxy.setFault({ kind: 'rewrite', body: (text) => text.replace('"PUT"', '"REWRITTEN"') }, { times: 1 });
+    const res = await fetch(`${proxy.url}/r?status=202`, { method: 'PUT', body: 'hello', headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(res.status, 202);
+    assert.equal(res.headers.get('x-echo'), 'yes');
+    const body = await res.text();
+    assert.equal(res.headers.get('content-length'), String(Buffer.byteLength(body)));
+    assert.equal((JSON.parse(body) as { method: string }).method, 'REWRITTEN');
+    assert.equal(echo.hits(), hits + 1);
+    assert.equal(((await (await fetch(`${proxy.url}/r`, { method: 'PUT' })).json()) as { method: string }).method, 'PUT', 'once only');
+  });
+
   it('drops the connection for a drop fault', async () => {
     proxy.setFault({ kind: 'drop' });
     await assert.rejects(fetch(`${proxy.url}/gone`), TypeError);

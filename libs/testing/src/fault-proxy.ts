@@ -7,8 +7,11 @@ export type Fault =
   | { kind: 'none' }
   /** Waits this long before forwarding. */
   | { kind: 'latency'; ms: number }
-  /** Answers this status without forwarding, e.g. 500 or 503. */
-  | { kind: 'status'; status: number; body?: string }
+  /** Answers this status without forwarding, e.g. 500 or 503 (text/plain unless told). */
+  | { kind: 'status'; status: number; body?: string; contentType?: string }
+  /** Forwards, and answers what the target answered with the body rewritten, e.g. a token
+   * endpoint's JSON with a forged ID token or an odd number in it. */
+  | { kind: 'rewrite'; body: (text: string) => string }
   /** Destroys the client's socket without answering. */
   | { kind: 'drop' };
 
@@ -73,7 +76,7 @@ export async function startFaultProxy(target: string, options: { port?: number }
     }
     if (fault.kind === 'status') {
       req.resume();
-      res.writeHead(fault.status, { 'content-type': 'text/plain' }).end(fault.body ?? '');
+      res.writeHead(fault.status, { 'content-type': fault.contentType ?? 'text/plain' }).end(fault.body ?? '');
       return;
     }
     if (fault.kind === 'latency') {
@@ -82,7 +85,7 @@ export async function startFaultProxy(target: string, options: { port?: number }
       // The client may have given up meanwhile: then there is nobody to forward for.
       if (!waited || res.destroyed) return;
     }
-    forward(req, res, targetUrl, agent);
+    forward(req, res, targetUrl, agent, fault.kind === 'rewrite' ? fault.body : undefined);
   };
 
   const server = createServer((req, res) => void handle(req, res));
@@ -113,15 +116,28 @@ export async function startFaultProxy(target: string, options: { port?: number }
   };
 }
 
-/** Streams the request to the target and its answer back; 502 when the target cannot be reached. */
-function forward(req: IncomingMessage, res: ServerResponse, target: URL, agent: Agent): void {
+/** Streams the request to the target and its answer back (its body passed through `rewrite` when
+ * given); 502 when the target cannot be reached. */
+function forward(req: IncomingMessage, res: ServerResponse, target: URL, agent: Agent, rewrite?: (text: string) => string): void {
+  const headers = endToEnd(req.headers);
+  // A body to rewrite must arrive as text, not compressed.
+  if (rewrite) delete headers['accept-encoding'];
   const upstream = request(
-    { protocol: target.protocol, hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers: endToEnd(req.headers), agent },
+    { protocol: target.protocol, hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent },
     (answer) => {
-      res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
-      answer.pipe(res);
       // A target dying mid-answer must not leave the client waiting for the rest.
       answer.once('error', () => res.destroy());
+      if (!rewrite) {
+        res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
+        answer.pipe(res);
+        return;
+      }
+      let text = '';
+      answer.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      answer.once('end', () => {
+        const body = Buffer.from(rewrite(text));
+        res.writeHead(answer.statusCode ?? 502, { ...endToEnd(answer.headers), 'content-length': String(body.length) }).end(body);
+      });
     },
   );
   upstream.once('error', () => {

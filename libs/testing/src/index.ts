@@ -1,5 +1,5 @@
 export { grpcJsClient, type GrpcJsClient, type ClientTls } from './grpc-js-client.js';
-export { createTestPki, type TestPki, type PemFiles } from './test-pki.js';
+export { createTestPki, type TestPki } from './test-pki.js';
 export { testConfig, testEnv, REPO_ROOT } from './test-config.js';
 export { startAppProcess, type AppProcess } from './app-process.js';
 export { Browser, findForm, type Page, type HtmlForm } from './form-browser.js';

@@ -1,19 +1,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TlsFiles } from '@tessera/config';
 import { createCertificateAuthority, ensureDevPki, loadCertificateAuthority, spiffeId } from '@tessera/pki';
-
-export interface PemFiles {
-  caFile: string;
-  certFile: string;
-  keyFile: string;
-}
 
 export interface TestPki {
   readonly dir: string;
   readonly trustDomain: string;
   /** Files of an identity issued by the test CA (authserver, tokenmanager, idp-gateway, demo-service, demo-admin). */
-  files(name: string): PemFiles;
+  files(name: string): TlsFiles;
   /** The same, read into memory, for clients. */
   material(name: string): { ca: Buffer; cert: Buffer; key: Buffer };
   /** A client identity signed by a different CA. */
@@ -30,7 +25,7 @@ export async function createTestPki(trustDomain = 'tessera.dev'): Promise<TestPk
   const dir = mkdtempSync(join(tmpdir(), 'tessera-pki-'));
   const pki = await ensureDevPki({ dir, trustDomain });
   const read = (p: string) => readFileSync(p);
-  const files = (name: string): PemFiles => ({ caFile: pki.caFile, ...pki.files(name) });
+  const files = (name: string): TlsFiles => ({ caFile: pki.caFile, ...pki.files(name) });
   const material = (name: string) => {
     const f = files(name);
     return { ca: read(f.caFile), cert: read(f.certFile), key: read(f.keyFile) };

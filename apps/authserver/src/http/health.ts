@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '@tessera/observability';
 import type { Upstreams } from '../upstream/upstreams.js';
 
 const json = (res: ServerResponse, status: number, body: unknown) =>
@@ -11,9 +12,10 @@ export function healthz(_req: IncomingMessage, res: ServerResponse): void {
 
 /**
  * Readiness: authserver can reach what it depends on. Each dependency is pinged over mTLS with a
- * short deadline; the answer names the ones that failed so an operator knows where to look.
+ * short deadline. The answer is public, so it names only the checks that fail; why they fail
+ * (addresses, ports, transport errors) goes to the log, for the operator.
  */
-export function readyz(upstreams: Upstreams, isStopping: () => boolean) {
+export function readyz(upstreams: Upstreams, isStopping: () => boolean, logger: Logger) {
   return async (_req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (isStopping()) {
       json(res, 503, { status: 'stopping' });
@@ -29,7 +31,8 @@ export function readyz(upstreams: Upstreams, isStopping: () => boolean) {
           await call;
           return [name, 'ok'] as const;
         } catch (error) {
-          return [name, (error as Error).message] as const;
+          logger.warn({ check: name, reason: error instanceof Error ? error.message : String(error) }, 'readiness check failing');
+          return [name, 'failing'] as const;
         }
       }),
     );

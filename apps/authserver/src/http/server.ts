@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { connectNodeAdapter } from '@connectrpc/connect-node';
+import type { ServiceImpl } from '@connectrpc/connect';
 import { AuthService } from '@tessera/contracts';
-import { listen } from '@tessera/observability';
-import { MAX_MESSAGE_BYTES } from '@tessera/rpc';
-import { authService } from '../rpc/auth-service.js';
+import { listen, type Logger } from '@tessera/observability';
+import { createConnectHandler, MAX_MESSAGE_BYTES } from '@tessera/rpc';
 import type { Upstreams } from '../upstream/upstreams.js';
 import { healthz, readyz } from './health.js';
 
@@ -16,16 +15,23 @@ export interface HttpServer {
   close(options?: { drainMs?: number }): Promise<void>;
 }
 
+export interface HttpServerParts {
+  upstreams: Upstreams;
+  /** The Connect API, already bound to the RPC edge. */
+  api: ServiceImpl<typeof AuthService>;
+  logger: Logger;
+}
+
 /** authserver's public HTTP surface: health, readiness and the Connect API for the CLI. */
-export async function startHttpServer(host: string, port: number, upstreams: Upstreams): Promise<HttpServer> {
+export async function startHttpServer(host: string, port: number, { upstreams, api, logger }: HttpServerParts): Promise<HttpServer> {
   let stopping = false;
   const routes = new Map<string, Route>([
     ['GET /healthz', healthz],
-    ['GET /readyz', readyz(upstreams, () => stopping)],
+    ['GET /readyz', readyz(upstreams, () => stopping, logger)],
   ]);
-  const connect = connectNodeAdapter({
+  const connect = createConnectHandler({
     readMaxBytes: MAX_MESSAGE_BYTES,
-    routes: (router) => router.service(AuthService, authService()),
+    routes: (router) => router.service(AuthService, api),
     fallback: (_req, res) => {
       (res as ServerResponse).writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not_found"}');
     },

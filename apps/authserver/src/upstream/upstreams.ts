@@ -1,8 +1,9 @@
 import { createClient, type Client } from '@connectrpc/connect';
 import { formatHostPort, type AuthserverConfig } from '@tessera/config';
 import { IdpGatewayService, TokenManagerService } from '@tessera/contracts';
-import { createServiceTransport, TlsWatcher } from '@tessera/rpc';
+import { createServiceTransport, type TlsWatcher } from '@tessera/rpc';
 
+/** The internal services authserver calls (its upstreams). */
 export interface Upstreams {
   tokenManager: Client<typeof TokenManagerService>;
   idpGateway: Client<typeof IdpGatewayService>;
@@ -10,8 +11,7 @@ export interface Upstreams {
 }
 
 /** gRPC clients for the internal services, over mTLS with authserver's own certificate. */
-export function connectUpstreams(app: AuthserverConfig, tlsReloadMs?: number): Upstreams {
-  const tls = new TlsWatcher(app.tls, { intervalMs: tlsReloadMs }).start();
+export function connectUpstreams(app: AuthserverConfig, tls: TlsWatcher): Upstreams {
   const toTokenManager = createServiceTransport({ address: formatHostPort(app.tokenmanager.address), serverName: app.tokenmanager.serverName, tls });
   const toIdpGateway = createServiceTransport({ address: formatHostPort(app.idpGateway.address), serverName: app.idpGateway.serverName, tls });
   return {
@@ -20,7 +20,6 @@ export function connectUpstreams(app: AuthserverConfig, tlsReloadMs?: number): U
     close() {
       toTokenManager.close();
       toIdpGateway.close();
-      tls.stop();
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { HandlerContext } from '@connectrpc/connect';
+import { Property } from '@tessera/config';
 import { IdpGatewayService } from '@tessera/contracts';
-import { anyCaller, defineService, hasAnyProperty, pingAnswer, type InstanceInfo, type ServiceDefinition } from '@tessera/rpc';
+import { anyCaller, defineService, pingAnswer, serviceWithAnyProperty, type InstanceInfo, type ServiceDefinition } from '@tessera/rpc';
 import { requestSignal } from '../idp/request-signal.js';
 import type { AuthorizationFlow } from '../services/authorization-flow.js';
 import type { ProviderDirectory } from '../services/provider-directory.js';
@@ -12,8 +13,12 @@ export interface GatewayServices {
   grants: TokenGrants;
 }
 
-/** Only Tessera's own services talk to IdPs through the gateway. */
-const tesseraService = hasAnyProperty('TokenIssuer', 'TokenManager');
+// Callers per method, as the contract assigns them: the internet-facing authserver logs users in;
+// only tokenmanager, which owns the stored refresh tokens, refreshes, exchanges and mints client
+// tokens; both may list providers and revoke.
+const authserver = serviceWithAnyProperty(Property.TokenIssuer);
+const tokenmanager = serviceWithAnyProperty(Property.TokenManager);
+const either = serviceWithAnyProperty(Property.TokenIssuer, Property.TokenManager);
 
 /** Runs an IdP operation under the RPC's deadline and cancellation. */
 const underDeadline = <T>(context: HandlerContext, run: () => Promise<T>): Promise<T> => requestSignal.run(context.signal, run);
@@ -22,13 +27,13 @@ const underDeadline = <T>(context: HandlerContext, run: () => Promise<T>): Promi
 export function idpGatewayService(instance: InstanceInfo, services: GatewayServices): ServiceDefinition<typeof IdpGatewayService> {
   const { providers, authorization, grants } = services;
   return defineService(IdpGatewayService, {
-    listProviders: { allow: tesseraService, handle: async (_r, ctx) => ({ providers: await underDeadline(ctx, () => providers.list()) }) },
-    beginAuthorization: { allow: tesseraService, handle: (r, ctx) => underDeadline(ctx, () => authorization.begin(r)) },
-    completeAuthorization: { allow: tesseraService, handle: (r, ctx) => underDeadline(ctx, () => authorization.complete(r)) },
-    refreshToken: { allow: tesseraService, handle: (r, ctx) => underDeadline(ctx, () => grants.refresh(r)) },
-    exchangeToken: { allow: tesseraService, handle: (r, ctx) => underDeadline(ctx, () => grants.exchange(r)) },
-    clientCredentials: { allow: tesseraService, handle: (r, ctx) => underDeadline(ctx, () => grants.clientCredentials(r)) },
-    revokeToken: { allow: tesseraService, handle: (r, ctx) => underDeadline(ctx, () => grants.revoke(r)) },
+    listProviders: { allow: either, handle: async (_r, ctx) => ({ providers: await underDeadline(ctx, () => providers.list()) }) },
+    beginAuthorization: { allow: authserver, handle: (r, ctx) => underDeadline(ctx, () => authorization.begin(r)) },
+    completeAuthorization: { allow: authserver, handle: (r, ctx) => underDeadline(ctx, () => authorization.complete(r)) },
+    refreshToken: { allow: tokenmanager, handle: (r, ctx) => underDeadline(ctx, () => grants.refresh(r)) },
+    exchangeToken: { allow: tokenmanager, handle: (r, ctx) => underDeadline(ctx, () => grants.exchange(r)) },
+    clientCredentials: { allow: tokenmanager, handle: (r, ctx) => underDeadline(ctx, () => grants.clientCredentials(r)) },
+    revokeToken: { allow: either, handle: (r, ctx) => underDeadline(ctx, () => grants.revoke(r)) },
     ping: { allow: anyCaller, handle: () => pingAnswer(IdpGatewayService, instance) },
   });
 }

@@ -1,4 +1,5 @@
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { Property } from '@tessera/config';
 import { TokenManagerService, tokenmanagerV1 } from '@tessera/contracts';
 import {
   anyCaller,
@@ -8,10 +9,10 @@ import {
   notImplemented,
   pingAnswer,
   registeredCaller,
+  type Caller,
   type InstanceInfo,
   type ServiceDefinition,
 } from '@tessera/rpc';
-import { Property } from './properties.js';
 
 const proxyManagement = hasAnyProperty(Property.ProxyManagement);
 const delegation = hasAnyProperty(Property.FullDelegation, Property.LimitedDelegation, Property.PrivateLimitedDelegation);
@@ -36,21 +37,21 @@ export function tokenManagerService(instance: InstanceInfo): ServiceDefinition<t
       allow: anyCaller,
       handle: (request) => ({ message: request.message }),
     },
-    whoami: {
-      allow: anyCaller,
-      handle: (_request, context) => {
-        const caller = callerOf(context);
-        return {
-          kind: tokenmanagerV1.CallerKind.SERVICE,
-          subject: caller.id,
-          uriSans: [...caller.uris],
-          dnsSans: [...caller.dnsNames],
-          properties: [...caller.properties].sort(),
-          certificateExpiresAt: timestampFromDate(caller.certificateNotAfter),
-          certificateFingerprint: caller.certificateFingerprint,
-        };
-      },
-    },
+    whoami: { allow: anyCaller, handle: (_request, context) => whoami(callerOf(context)) },
   });
 }
 
+function whoami(caller: Caller) {
+  const service = caller.kind === 'service' ? caller : caller.via;
+  return {
+    kind: caller.kind === 'service' ? tokenmanagerV1.CallerKind.SERVICE : tokenmanagerV1.CallerKind.USER,
+    subject: caller.id,
+    uriSans: [...(service?.uris ?? [])],
+    dnsSans: [...(service?.dnsNames ?? [])],
+    properties: [...caller.properties].sort(),
+    ...(service ? { certificateExpiresAt: timestampFromDate(service.certificateNotAfter), certificateFingerprint: service.certificateFingerprint } : {}),
+    ...(caller.kind === 'user'
+      ? { group: caller.group, forwardedBy: caller.via?.id ?? '', tokenExpiresAt: timestampFromDate(caller.expiresAt) }
+      : {}),
+  };
+}

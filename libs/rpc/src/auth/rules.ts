@@ -1,3 +1,4 @@
+import type { Property } from '@tessera/config';
 import type { Caller } from './caller.js';
 
 /**
@@ -7,7 +8,7 @@ import type { Caller } from './caller.js';
  */
 export type Rule<Req = unknown> = (caller: Caller, request: Req) => string | undefined;
 
-/** Any caller holding a certificate from the service CA (the transport already verified it). */
+/** Anyone the server's caller resolver accepted (for internal services: a certificate from our CA). */
 export const anyCaller: Rule = () => undefined;
 
 /** A caller known to the registry. */
@@ -15,9 +16,18 @@ export const registeredCaller: Rule = (caller) =>
   caller.properties.size > 0 ? undefined : `identity ${caller.id} is not registered for this service`;
 
 /** A caller with at least one of the given properties. */
-export function hasAnyProperty(...properties: string[]): Rule {
+export function hasAnyProperty(...properties: Property[]): Rule {
   return (caller) =>
     properties.some((p) => caller.properties.has(p))
       ? undefined
       : `${caller.id} needs one of the properties ${properties.join(', ')}`;
 }
+
+/** A service (not a user, nor a service acting for one) with at least one of the given properties. */
+export function serviceWithAnyProperty(...properties: Property[]): Rule {
+  const hasOne = hasAnyProperty(...properties);
+  return (caller, request) => (caller.kind === 'service' ? hasOne(caller, request) : `only services may call this (${caller.id} is a user)`);
+}
+
+/** A user (calling directly, or through a service acting for them). */
+export const userCaller: Rule = (caller) => (caller.kind === 'user' ? undefined : 'this method is for users: present a Tessera access token');

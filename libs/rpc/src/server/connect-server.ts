@@ -1,17 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TLSSocket } from 'node:tls';
 import { createContextValues } from '@connectrpc/connect';
-import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { HealthService } from '@tessera/contracts';
 import { createSecureServer, type Http2SecureServer, type Http2Session } from 'node:http2';
+import { formatHostPort } from '@tessera/config';
 import { listen } from '@tessera/observability';
 import type { Logger } from 'pino';
-import { callerKey, type Caller } from '../auth/caller.js';
-import type { CallerResolver } from '../auth/peer-identity.js';
+import { peerKey, type Peer } from '../auth/caller.js';
+import type { CallerResolver } from '../auth/caller-resolver.js';
+import type { ServiceIdentities } from '../auth/service-identities.js';
 import { MIN_TLS_VERSION, secureContextOptions } from '../tls/tls-material.js';
 import type { TlsWatcher } from '../tls/tls-watcher.js';
 import { bindService } from './bind-service.js';
-import { ConnectHealth } from './connect-health.js';
+import { createConnectHandler } from './connect-handler.js';
+import { HealthStatus } from './health-status.js';
 import type { ServiceDefinition } from './define-service.js';
 import { MAX_MESSAGE_BYTES, type RpcServer } from './grpc-server.js';
 import type { RpcMetrics } from './rpc-metrics.js';
@@ -19,37 +21,36 @@ import type { RpcMetrics } from './rpc-metrics.js';
 export interface ConnectServerOptions {
   services: readonly ServiceDefinition[];
   tls: TlsWatcher;
+  identities: ServiceIdentities;
   callers: CallerResolver;
   logger: Logger;
   metrics?: RpcMetrics;
   maxMessageBytes?: number;
 }
 
-
 /**
- * The same services over the Connect protocol (and gRPC, gRPC-Web) with connect-node, on HTTPS
+ * The same services over the Connect protocol (and gRPC) with connect-node, on HTTPS
  * with HTTP/1.1 and HTTP/2, mTLS required. It exists for callers that cannot speak HTTP/2 gRPC
  * (scripts with curl, browsers behind a proxy); the handlers are the very same as on gRPC.
  */
 export async function startConnectServer(host: string, port: number, options: ConnectServerOptions): Promise<RpcServer> {
   // The peer certificate is parsed once per TLS connection, not once per call.
-  const callerBySocket = new WeakMap<TLSSocket, Caller | undefined>();
-  const callerOf = (socket: TLSSocket): Caller | undefined => {
-    if (!callerBySocket.has(socket)) {
-      callerBySocket.set(socket, socket.authorized ? options.callers.resolve(socket.getPeerCertificate()) : undefined);
+  const peerBySocket = new WeakMap<TLSSocket, Peer | undefined>();
+  const peerOf = (socket: TLSSocket): Peer | undefined => {
+    if (!peerBySocket.has(socket)) {
+      peerBySocket.set(socket, socket.authorized ? options.identities.resolve(socket.getPeerCertificate()) : undefined);
     }
-    return callerBySocket.get(socket);
+    return peerBySocket.get(socket);
   };
-  const health = new ConnectHealth(options.services.map((d) => d.service.typeName));
-  const handler = connectNodeAdapter({
+  const health = new HealthStatus(options.services.map((d) => d.service.typeName));
+  const bind = { logger: options.logger, metrics: options.metrics, callers: options.callers };
+  const handler = createConnectHandler({
     readMaxBytes: options.maxMessageBytes ?? MAX_MESSAGE_BYTES,
     routes(router) {
       router.service(HealthService, health.impl());
-      for (const definition of options.services) {
-        router.service(definition.service, bindService(definition, { logger: options.logger, metrics: options.metrics }));
-      }
+      for (const definition of options.services) router.service(definition.service, bindService(definition, bind));
     },
-    contextValues: (req) => createContextValues().set(callerKey, callerOf(req.socket as TLSSocket)),
+    contextValues: (req) => createContextValues().set(peerKey, peerOf(req.socket as TLSSocket)),
   });
   const server: Http2SecureServer = createSecureServer(
     {
@@ -92,7 +93,7 @@ export async function startConnectServer(host: string, port: number, options: Co
   });
 
   const bound = await listen(server, host, port);
-  options.logger.info({ address: `${host}:${bound}` }, 'Connect server listening');
+  options.logger.info({ address: formatHostPort({ host, port: bound }) }, 'Connect server listening');
 
   return {
     port: bound,

@@ -1,22 +1,18 @@
 import { create, fromBinary, toBinary, type DescMessage, type DescMethod, type DescService } from '@bufbuild/protobuf';
-import {
-  ConnectError,
-  createContextValues,
-  createHandlerContext,
-  type ContextValues,
-  type ServiceImpl,
-} from '@connectrpc/connect';
-import {
-  Metadata,
-  status,
-  type sendUnaryData,
-  type ServerErrorResponse,
-  type ServerUnaryCall,
-  type ServiceDefinition as GrpcServiceDefinition,
-  type UntypedServiceImplementation,
-} from '@grpc/grpc-js';
+import type { ConnectError, ContextValues, ServiceImpl } from '@connectrpc/connect';
 import { setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
+import type {
+  Metadata,
+  sendUnaryData,
+  ServerErrorResponse,
+  ServerUnaryCall,
+  ServerWritableStream,
+  ServiceDefinition as GrpcServiceDefinition,
+  status,
+  UntypedServiceImplementation,
+} from '@grpc/grpc-js';
 import { InvalidArgumentError, toConnectError } from '../errors.js';
+import { GrpcCallContext } from './grpc-call-context.js';
 
 /** A request that failed to decode; the handler answers INVALID_ARGUMENT instead of the runtime
  * answering INTERNAL, because a malformed message is the caller's fault. */
@@ -24,12 +20,18 @@ class MalformedRequest {
   constructor(readonly reason: string) {}
 }
 
-export type ContextValuesFactory = (call: ServerUnaryCall<unknown, unknown>) => ContextValues;
+type GrpcCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
+export type ContextValuesFactory = (call: GrpcCall) => ContextValues;
+
+type Unary = (request: unknown, context: GrpcCallContext) => Promise<unknown>;
+type ServerStreaming = (request: unknown, context: GrpcCallContext) => AsyncIterable<unknown>;
 
 /**
  * Serves a Connect `ServiceImpl` on a grpc-js server: protobuf-es descriptors become a grpc-js
- * service definition, each call gets a Connect HandlerContext (deadline, cancellation, headers,
- * caller), and ConnectError codes — which are the gRPC status codes — go back as statuses.
+ * service definition, each call gets a HandlerContext (deadline, cancellation, every request
+ * header, response headers and trailers, the connection's peer), and ConnectError codes — which
+ * are the gRPC status codes — go back as statuses with their typed details. Unary and
+ * server-streaming methods (health's Watch) are supported; each call is answered exactly once.
  */
 export function toGrpcService<S extends DescService>(
   service: S,
@@ -40,49 +42,62 @@ export function toGrpcService<S extends DescService>(
   const definition: Record<string, GrpcServiceDefinition[string]> = {};
   const handlers: UntypedServiceImplementation = {};
   for (const method of service.methods) {
-    const path = `/${service.typeName}/${method.name}`;
+    if (method.methodKind !== 'unary' && method.methodKind !== 'server_streaming') throw new Error(`${service.typeName}.${method.name}: ${method.methodKind} is not supported`);
+    const streaming = method.methodKind === 'server_streaming';
     definition[method.name] = {
-      path,
+      path: `/${service.typeName}/${method.name}`,
       requestStream: false,
-      responseStream: false,
+      responseStream: streaming,
       originalName: method.localName,
       requestSerialize: (message: Parameters<typeof toBinary>[1]) => Buffer.from(toBinary(method.input, message)),
       requestDeserialize: (bytes: Buffer) => decode(method.input, bytes),
       responseSerialize: (message: Parameters<typeof toBinary>[1]) => Buffer.from(toBinary(method.output, message)),
       responseDeserialize: (bytes: Buffer) => fromBinary(method.output, bytes),
     };
-    const unary = (impl as Record<string, (req: unknown, ctx: unknown) => Promise<unknown>>)[method.localName]!;
-    handlers[method.name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
-      const abort = new AbortController();
-      call.once('cancelled', () => abort.abort(new ConnectError('cancelled by the client', 1)));
-      const context = createHandlerContext({
-        service,
-        method: method as DescMethod,
-        protocolName: 'grpc',
-        requestMethod: 'POST',
-        url: path,
-        timeoutMs: timeoutOf(call),
-        shutdownSignal,
-        requestSignal: abort.signal,
-        requestHeader: headersOf(call.metadata),
-        contextValues: contextValues(call),
-      });
-      const run = async () => {
-        if (call.request instanceof MalformedRequest) throw new InvalidArgumentError(call.request.reason);
-        return create(method.output, (await unary(call.request, context)) as never);
-      };
-      run()
-        .then(
-          (response) => callback(null, response),
-          (error: unknown) => callback(toStatus(toConnectError(error))),
-        )
-        .catch((error: unknown) => callback({ code: status.INTERNAL, details: 'internal error', metadata: new Metadata(), name: 'Error', message: String(error) }))
-        // As connect's own router does: aborting the finished call's context stops its deadline
-        // timer and unlinks it from the shutdown signal, which would otherwise keep a listener per call.
-        .finally(() => context.abort());
-    };
+    const fn = (impl as Record<string, unknown>)[method.localName];
+    const context = (call: GrpcCall) => new GrpcCallContext(service, method as DescMethod, call, contextValues(call), shutdownSignal);
+    handlers[method.name] = streaming
+      ? (call: ServerWritableStream<unknown, unknown>) => void serveStream(method as DescMethod, fn as ServerStreaming, call, context(call))
+      : (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => void serveUnary(method as DescMethod, fn as Unary, call, callback, context(call));
   }
   return { definition, handlers };
+}
+
+async function serveUnary(method: DescMethod, unary: Unary, call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>, context: GrpcCallContext): Promise<void> {
+  let response: unknown;
+  let failure: ConnectError | undefined;
+  try {
+    if (call.request instanceof MalformedRequest) throw new InvalidArgumentError(call.request.reason);
+    response = create(method.output, (await unary(call.request, context)) as never);
+  } catch (error) {
+    failure = toConnectError(error);
+  } finally {
+    context.finish();
+  }
+  context.sendResponseHeader();
+  if (failure) callback(toStatus(failure, context.trailer(failure)));
+  else callback(null, response, context.trailer());
+}
+
+async function serveStream(method: DescMethod, stream: ServerStreaming, call: ServerWritableStream<unknown, unknown>, context: GrpcCallContext): Promise<void> {
+  let headerSent = false;
+  try {
+    if (call.request instanceof MalformedRequest) throw new InvalidArgumentError(call.request.reason);
+    for await (const message of stream(call.request, context)) {
+      if (!headerSent) context.sendResponseHeader();
+      headerSent = true;
+      if (call.cancelled) break;
+      call.write(create(method.output, message as never));
+    }
+    if (!headerSent) context.sendResponseHeader();
+    call.end(context.trailer());
+  } catch (error) {
+    const failure = toConnectError(error);
+    if (!headerSent) context.sendResponseHeader();
+    call.emit('error', toStatus(failure, context.trailer(failure)));
+  } finally {
+    context.finish();
+  }
 }
 
 function decode(schema: DescMessage, bytes: Buffer): unknown {
@@ -93,30 +108,9 @@ function decode(schema: DescMessage, bytes: Buffer): unknown {
   }
 }
 
-function timeoutOf(call: ServerUnaryCall<unknown, unknown>): number | undefined {
-  const deadline = call.getDeadline();
-  const at = deadline instanceof Date ? deadline.getTime() : deadline;
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
-}
-
-function headersOf(metadata: Metadata): Headers {
-  const headers = new Headers();
-  for (const [key, values] of Object.entries(metadata.getMap())) {
-    if (!key.endsWith('-bin')) headers.append(key, String(values));
-  }
-  return headers;
-}
-
 const STATUS_DETAILS = 'grpc-status-details-bin';
-const TRANSPORT_HEADERS = new Set(['content-type', 'content-length', 'date', 'te', 'trailer', 'user-agent', 'accept-encoding']);
 
-function toStatus(error: ConnectError): Partial<ServerErrorResponse> {
-  const metadata = new Metadata();
-  // Only the error's own application metadata: protocol headers are grpc-js's to write, and a
-  // binary header needs a Buffer value.
-  error.metadata.forEach((value, key) => {
-    if (!key.startsWith('grpc-') && !key.endsWith('-bin') && !TRANSPORT_HEADERS.has(key)) metadata.add(key, value);
-  });
+function toStatus(error: ConnectError, metadata: Metadata): Partial<ServerErrorResponse> {
   // Typed details travel as a google.rpc.Status in grpc-status-details-bin, encoded by connect
   // itself so that connect, grpc-go and grpc-java clients all read them.
   if (error.details.length > 0) {
@@ -125,5 +119,3 @@ function toStatus(error: ConnectError): Partial<ServerErrorResponse> {
   }
   return { code: error.code as number as status, details: error.rawMessage, metadata };
 }
-
-export { createContextValues };

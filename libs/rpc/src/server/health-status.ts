@@ -6,10 +6,12 @@ const { HealthCheckResponse_ServingStatus: Status } = grpcHealthV1;
 type ServingStatus = grpcHealthV1.HealthCheckResponse_ServingStatus;
 
 /**
- * grpc.health.v1 for the Connect server, whose runtime has no health package: the overall status
- * ("") and one per service, all SERVING until `notServing()` at shutdown, as on the gRPC server.
+ * grpc.health.v1 (Check, List, Watch) for both servers and the plaintext health-only listener:
+ * the overall status ("") and one per service, all SERVING until `notServing()` at shutdown.
+ * One implementation, served through the same adapters as the services, so a malformed health
+ * request is INVALID_ARGUMENT on every port.
  */
-export class ConnectHealth {
+export class HealthStatus {
   readonly #services: readonly string[];
   #serving = true;
   readonly #changes = new EventEmitter();

@@ -2,9 +2,9 @@ import { createMetricsRegistry, startMetricsServer, type MetricsServer, type Reg
 import type { Logger } from 'pino';
 import { Gauge } from 'prom-client';
 import type { PropertyLookup } from '../auth/caller.js';
-import { CallerResolver } from '../auth/peer-identity.js';
-import type { TlsFiles } from '../tls/tls-material.js';
-import { TlsWatcher } from '../tls/tls-watcher.js';
+import { servicePeers, type CallerResolver } from '../auth/caller-resolver.js';
+import { ServiceIdentities } from '../auth/service-identities.js';
+import type { TlsWatcher } from '../tls/tls-watcher.js';
 import { startConnectServer } from './connect-server.js';
 import type { ServiceDefinition } from './define-service.js';
 import { startGrpcServer, type RpcServer } from './grpc-server.js';
@@ -20,11 +20,14 @@ export interface RpcAppOptions {
   name: string;
   services: readonly ServiceDefinition[];
   logger: Logger;
-  tls: TlsFiles;
-  /** How often certificate files are re-read (default 30 s). */
-  tlsReloadMs?: number;
-  /** Registry properties of a caller identity. */
+  /** The app's certificate, key and CA, reloaded when the files change (started here). */
+  tls: TlsWatcher;
+  /** SPIFFE trust domain of service identities. */
+  trustDomain: string;
+  /** Registry properties of a service identity. */
   properties: PropertyLookup;
+  /** Who may call (default: services, by their certificates). */
+  callers?: CallerResolver;
   grpc: Endpoint;
   connect?: Endpoint;
   metrics?: Endpoint;
@@ -50,7 +53,7 @@ export interface RpcApp {
 export async function startRpcApp(options: RpcAppOptions): Promise<RpcApp> {
   const metricsRegistry = options.metricsRegistry ?? createMetricsRegistry(options.name);
   const rpcMetrics = new RpcMetrics(metricsRegistry);
-  const tls = new TlsWatcher(options.tls, { intervalMs: options.tlsReloadMs, logger: options.logger }).start();
+  const tls = options.tls.start();
   new Gauge({
     name: 'tls_certificate_expiry_timestamp_seconds',
     help: 'When the service certificate in use expires (Unix time); it is reloaded when the file changes',
@@ -59,7 +62,14 @@ export async function startRpcApp(options: RpcAppOptions): Promise<RpcApp> {
       this.set(tls.notAfter.getTime() / 1000);
     },
   });
-  const common = { services: options.services, tls, callers: new CallerResolver(options.properties), logger: options.logger, metrics: rpcMetrics };
+  const common = {
+    services: options.services,
+    tls,
+    identities: new ServiceIdentities(options.trustDomain, options.properties),
+    callers: options.callers ?? servicePeers,
+    logger: options.logger,
+    metrics: rpcMetrics,
+  };
   const started: RpcServer[] = [];
   let metricsServer: MetricsServer | undefined;
   try {

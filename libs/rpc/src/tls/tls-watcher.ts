@@ -1,19 +1,29 @@
 import { X509Certificate } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { ConfigError, type TlsFiles } from '@tessera/config';
 import type { Logger } from 'pino';
-import { assertUsable, readTlsMaterial, sameMaterial, type TlsFiles, type TlsMaterial } from './tls-material.js';
+import { assertUsable, readTlsMaterial, sameMaterial, TlsMaterialError, type TlsMaterial } from './tls-material.js';
 
 export interface TlsWatcherOptions {
   /** How often the files are read again. cert-manager swaps files through a symlink, which file
    * events report unreliably, so the files are polled. */
   intervalMs?: number;
   logger?: Logger;
+  /** Where the files are set in the configuration (e.g. `apps.tokenmanager.tls`), so that unusable
+   * files at start-up are a ConfigError naming the key. */
+  configPath?: string;
 }
 
 /**
  * Holds the current TLS material of one identity and emits `change` when the files on disk hold
- * new, usable material. A half-written or mismatched pair is logged and ignored: the old material
- * stays in force until a usable one appears.
+ * new, usable material: every file parses, the key is the certificate's, and the certificate is
+ * valid now. A half-written, mismatched, expired or not-yet-valid pair is logged and ignored: the
+ * old material stays in force until a usable one appears.
+ *
+ * grpc-js's own `experimental.FileWatcherCertificateProvider` is not used: it swaps in whatever
+ * the files hold, so a mismatched pair or a certificate not yet valid would break every new
+ * connection; and the servers here own their TLS listener anyway, to resolve each connection's
+ * caller once (see grpc-server.ts).
  */
 export class TlsWatcher extends EventEmitter<{ change: [TlsMaterial] }> {
   #current: TlsMaterial;
@@ -24,8 +34,14 @@ export class TlsWatcher extends EventEmitter<{ change: [TlsMaterial] }> {
     private readonly options: TlsWatcherOptions = {},
   ) {
     super();
-    this.#current = readTlsMaterial(files);
-    assertUsable(this.#current);
+    try {
+      this.#current = readTlsMaterial(files);
+      assertUsable(this.#current);
+    } catch (error) {
+      if (!(error instanceof TlsMaterialError)) throw error;
+      const at = options.configPath ?? 'tls';
+      throw new ConfigError([{ path: `${at}.${error.file}`, message: `${files[error.file]} ${error.message}` }]);
+    }
   }
 
   get current(): TlsMaterial {
@@ -58,7 +74,8 @@ export class TlsWatcher extends EventEmitter<{ change: [TlsMaterial] }> {
       if (sameMaterial(next, this.#current)) return false;
       assertUsable(next);
     } catch (error) {
-      this.options.logger?.warn({ files: this.files, err: { message: (error as Error).message } }, 'TLS files unusable; keeping the loaded certificate');
+      const reason = error instanceof TlsMaterialError ? `${this.files[error.file]} ${error.message}` : (error as Error).message;
+      this.options.logger?.warn({ files: this.files, reason }, 'TLS files unusable; keeping the loaded certificate');
       return false;
     }
     this.#current = next;

@@ -2,8 +2,10 @@
 // short-lived, narrowly scoped access tokens (DESIGN.md §1–§5; DIRAC's TokenManagerHandler).
 //
 // Transport: internal gRPC over mTLS only. The caller is the URI SAN of its client certificate
-// (spiffe://<trust-domain>/<name>), else its DNS SAN; a trusted service may forward a user's
-// Tessera access token, and the effective caller is then that user.
+// (spiffe://<trust-domain>/<name>), else its DNS SAN; a trusted service (one with the TokenIssuer
+// property) may forward a user's Tessera access token in the `tessera-user-token` metadata entry,
+// as `Bearer <token>`, and the effective caller is then that user. A service without that
+// property that forwards a token is refused (PERMISSION_DENIED), never served as itself.
 //
 // Conventions used throughout this file:
 // - "Set by: caller" marks request fields, "Set by: server" response fields.
