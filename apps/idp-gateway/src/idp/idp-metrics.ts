@@ -1,13 +1,16 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { GroupRejection } from '../domain/group-claims.js';
 import type { BreakerState } from './circuit-breaker.js';
 
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, open: 1, 'half-open': 2 };
 
-/** Per IdP and operation: latency, outcomes by error kind, and breaker state. */
+/** Per IdP and operation: latency, outcomes by error kind, and breaker state; per IdP, the group
+ * claim values that yielded no group. */
 export class IdpMetrics {
   readonly #duration: Histogram<'idp' | 'operation'>;
   readonly #outcomes: Counter<'idp' | 'operation' | 'outcome'>;
   readonly #breaker: Gauge<'idp'>;
+  readonly #groupClaimsRejected: Counter<'idp' | 'reason'>;
 
   constructor(registry: Registry) {
     this.#duration = new Histogram({
@@ -29,6 +32,12 @@ export class IdpMetrics {
       labelNames: ['idp'],
       registers: [registry],
     });
+    this.#groupClaimsRejected = new Counter({
+      name: 'idp_group_claims_rejected_total',
+      help: 'Group claim values from an IdP that yielded no group, by reason (malformed, invalid_name, too_long, too_deep, too_many_values, untrusted_namespace, untrusted_authority)',
+      labelNames: ['idp', 'reason'],
+      registers: [registry],
+    });
   }
 
   /** Starts timing; call the result with the outcome. */
@@ -42,5 +51,9 @@ export class IdpMetrics {
 
   breakerState(idp: string, state: BreakerState): void {
     this.#breaker.set({ idp }, BREAKER_VALUE[state]);
+  }
+
+  groupClaimsRejected(idp: string, reason: GroupRejection, count: number): void {
+    this.#groupClaimsRejected.inc({ idp, reason }, count);
   }
 }
