@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createClient } from '@connectrpc/connect';
+import { createGrpcTransport } from '@connectrpc/connect-node';
 import { TokenManagerService } from '@tessera/contracts';
 import { createServiceTransport, TlsWatcher } from '@tessera/rpc';
 import { createTestPki, grpcJsClient, startAppProcess, testEnv } from '@tessera/testing';
@@ -78,17 +79,18 @@ const bare = await startBare();
 const bareClient = grpcJsCall(bare.port);
 for (const concurrency of [1, 64]) rows.push({ server: 'bare grpc-js', concurrency, ...(await measure(bareClient.call, concurrency, bare.child.pid!)) });
 
-// Client runtimes, against the same bare server.
+// Client runtimes, against the same bare server: grpc-js by hand, connect's typed client on the
+// grpc-js transport internal services use (createServiceTransport), and on connect-node's own.
 const tls = new TlsWatcher(pki.files('authserver'));
 const clientRows: { client: string; rps: number; clientCpuUs: number }[] = [];
-clientRows.push({ client: '@grpc/grpc-js', ...(await measure(bareClient.call, 64, bare.child.pid!)) });
-for (const protocol of ['grpc', 'connect'] as const) {
-  if (protocol === 'connect') continue; // the bare server speaks gRPC only
-  const transport = createServiceTransport({ address: `127.0.0.1:${bare.port}`, serverName: 'tokenmanager', tls, protocol });
-  const connectClient = createClient(TokenManagerService, transport);
-  clientRows.push({ client: 'connect-node (gRPC transport)', ...(await measure(() => connectClient.echo({ message }), 64, bare.child.pid!)) });
-  transport.close();
-}
+clientRows.push({ client: '@grpc/grpc-js, by hand', ...(await measure(bareClient.call, 64, bare.child.pid!)) });
+const serviceTransport = createServiceTransport({ address: `127.0.0.1:${bare.port}`, serverName: 'tokenmanager', tls });
+const viaGrpcJs = createClient(TokenManagerService, serviceTransport);
+clientRows.push({ client: 'connect client on grpc-js (createServiceTransport)', ...(await measure(() => viaGrpcJs.echo({ message }), 64, bare.child.pid!)) });
+serviceTransport.close();
+const nodeOptions = { ca: tls.current.ca, cert: tls.current.cert, key: tls.current.key, servername: 'tokenmanager' };
+const viaConnectNode = createClient(TokenManagerService, createGrpcTransport({ baseUrl: `https://127.0.0.1:${bare.port}`, nodeOptions }));
+clientRows.push({ client: 'connect client on connect-node (createGrpcTransport)', ...(await measure(() => viaConnectNode.echo({ message }), 64, bare.child.pid!)) });
 tls.stop();
 bareClient.close();
 bare.child.stdin!.end();
@@ -119,4 +121,5 @@ console.log('\nClient runtimes (64 concurrent calls against the bare server; cli
 console.log('| client | calls/s | client CPU µs per call | × grpc-js |');
 console.log('|---|---:|---:|---:|');
 const base = clientRows[0]!.clientCpuUs;
-for (const r of clientRows) console.log(`| ${r.client} | ${r.rps.toFixed(0)} | ${r.clientCpuUs.toFixed(0)} | ${(r.clientCpuUs / base).toFixed(2)} |`);
+const shown = (r: (typeof clientRows)[number]) => (r.client.includes('createServiceTransport') ? ' (used)' : '');
+for (const r of clientRows) console.log(`| ${r.client}${shown(r)} | ${r.rps.toFixed(0)} | ${r.clientCpuUs.toFixed(0)} | ${(r.clientCpuUs / base).toFixed(2)} |`);

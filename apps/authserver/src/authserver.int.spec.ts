@@ -1,12 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import type { ConnectError} from '@connectrpc/connect';
-import { Code, createClient } from '@connectrpc/connect';
+import { Code, createClient, type ConnectError } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import type { TesseraConfig } from '@tessera/config';
 import { AuthService } from '@tessera/contracts';
 import { createLogger } from '@tessera/observability';
+import { UnauthenticatedError, type UserTokenVerifier } from '@tessera/rpc';
 import { createTestPki, testConfig, type TestPki } from '@tessera/testing';
 import { buildAuthServer, type RunningAuthServer } from './factory.js';
 
@@ -74,5 +74,30 @@ describe('authserver', () => {
       assert.match(e.rawMessage, /tessera login/);
       return true;
     });
+  });
+
+  test('the Connect API goes through the RPC edge: users from bearer tokens, rules, metrics, malformed input', async () => {
+    // A stand-in for the JWT verification that comes with the login; what is tested is the edge.
+    const userTokens: UserTokenVerifier = {
+      async verify(token) {
+        if (token !== 'alice-token') throw new UnauthenticatedError('the access token is not valid');
+        return { id: 'alice', group: 'dirac_user', vo: 'dirac', properties: new Set(['NormalUser'] as const), scopes: [], tokenId: 'jti', expiresAt: new Date(Date.now() + 60_000) };
+      },
+    };
+    const withUsers = await buildAuthServer(config, { logger: createLogger({ name: 'authserver', level: 'silent' }), userTokens }).listen();
+    try {
+      const as = (token?: string) =>
+        createClient(AuthService, createConnectTransport({ baseUrl: `http://127.0.0.1:${withUsers.port}`, httpVersion: '1.1', interceptors: token ? [(next) => (req) => (req.header.set('authorization', `Bearer ${token}`), next(req))] : [] }));
+      await assert.rejects(as('alice-token').whoami({}), (e: ConnectError) => e.code === Code.Unimplemented, 'alice passes the rule; the method comes with the login');
+      await assert.rejects(as('forged').whoami({}), (e: ConnectError) => e.code === Code.Unauthenticated && /not valid/.test(e.rawMessage));
+      const malformed = await fetch(`http://127.0.0.1:${withUsers.port}/tessera.authserver.v1.AuthService/Whoami`, { method: 'POST', headers: { 'content-type': 'application/proto', authorization: 'Bearer alice-token' }, body: new Uint8Array([0x0a, 0xff]) });
+      assert.equal(malformed.status, 400);
+      assert.equal(((await malformed.json()) as { code: string }).code, 'invalid_argument');
+      const metrics = await (await fetch(`http://127.0.0.1:${withUsers.metricsPort}/metrics`)).text();
+      assert.match(metrics, /rpc_server_handled_total\{service="tessera.authserver.v1.AuthService",method="Whoami",code="Unimplemented"[^}]*\} 1/);
+      assert.match(metrics, /rpc_server_handled_total\{service="tessera.authserver.v1.AuthService",method="Whoami",code="Unauthenticated"[^}]*\} 1/);
+    } finally {
+      await withUsers.close();
+    }
   });
 });

@@ -119,17 +119,38 @@ describe('tokenmanager', () => {
 });
 
 describe('tokenmanager start-up', () => {
+  const start = (env: Record<string, string>) =>
+    run(process.execPath, ['--import', 'tsx', 'apps/tokenmanager/src/main.ts'], { cwd: REPO_ROOT, env: { ...process.env, ...env } }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+
   test('a malformed configuration stops start-up with a message naming the key', async () => {
     const pki = await createTestPki();
     try {
-      const env = { ...process.env, ...testEnv(pki, { TESSERA__APPS__TOKENMANAGER__GRPC: 'localhost' }) };
-      const result = await run(process.execPath, ['--import', 'tsx', 'apps/tokenmanager/src/main.ts'], { cwd: REPO_ROOT, env }).then(
-        () => ({ code: 0, stderr: '' }),
-        (e: { code: number; stderr: string }) => e,
-      );
+      const result = await start(testEnv(pki, { TESSERA__APPS__TOKENMANAGER__GRPC: 'localhost' }));
       assert.equal(result.code, 78);
       assert.match(result.stderr, /apps\.tokenmanager\.grpc/);
       assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+    } finally {
+      pki.remove();
+    }
+  });
+
+  test('a missing, unreadable or mismatched TLS file stops start-up with exit 78 naming the key', async () => {
+    const pki = await createTestPki();
+    try {
+      const cases: [Record<string, string>, RegExp][] = [
+        [{ TESSERA__APPS__TOKENMANAGER__TLS__CERTFILE: `${pki.dir}/missing.crt` }, /apps\.tokenmanager\.tls\.certFile: .*missing\.crt does not exist/],
+        [{ TESSERA__APPS__TOKENMANAGER__TLS__KEYFILE: pki.files('demo-admin').keyFile }, /apps\.tokenmanager\.tls\.keyFile: .* is not the private key of the certificate/],
+        [{ TESSERA__APPS__TOKENMANAGER__TLS__CAFILE: pki.files('demo-admin').keyFile }, /apps\.tokenmanager\.tls\.caFile: .* is not a PEM CA certificate/],
+      ];
+      for (const [env, message] of cases) {
+        const result = await start(testEnv(pki, env));
+        assert.equal(result.code, 78, result.stderr);
+        assert.match(result.stderr, message);
+        assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+      }
     } finally {
       pki.remove();
     }

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TlsFiles } from '@tessera/config';
+import { forgeCertificate } from './forge-certificate.js';
 import { createCertificateAuthority, ensureDevPki, loadCertificateAuthority, spiffeId } from '@tessera/pki';
 
 export interface TestPki {
@@ -17,6 +18,10 @@ export interface TestPki {
   expired(name: string): Promise<{ ca: Buffer; cert: Buffer; key: Buffer }>;
   /** Issues a fresh certificate for `name` and writes it over the existing files. */
   reissue(name: string): Promise<void>;
+  /** A client certificate from the test CA whose SANs are written as given, valid or not. */
+  forge(names: { type: 'dns' | 'url'; value: string }[]): Promise<{ ca: Buffer; cert: Buffer; key: Buffer }>;
+  /** A client identity from the test CA with exactly these names and validity. */
+  issue(options: { uris?: string[]; dnsNames?: string[]; notBefore?: Date; notAfter?: Date }): Promise<{ ca: Buffer; cert: Buffer; key: Buffer }>;
   remove(): void;
 }
 
@@ -59,6 +64,13 @@ export async function createTestPki(trustDomain = 'tessera.dev'): Promise<TestPk
       // Key first, then certificate: a reader in between sees a mismatched pair and keeps the old one.
       writeFileSync(f.keyFile, leaf.keyPem, { mode: 0o600 });
       writeFileSync(f.certFile, leaf.certPem);
+    },
+    async forge(names) {
+      return { ca: read(pki.caFile), ...(await forgeCertificate({ certPem: read(pki.caFile).toString(), keyPem: read(join(dir, 'ca.key')).toString() }, names)) };
+    },
+    async issue(options) {
+      const leaf = await ca.issue({ commonName: 'test identity', usage: 'both', ...options });
+      return { ca: read(pki.caFile), cert: Buffer.from(leaf.certPem), key: Buffer.from(leaf.keyPem) };
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
