@@ -1,6 +1,6 @@
 import { checkSecrets, requireApp, type TesseraConfig } from '@tessera/config';
 import { createLogger, createMetricsRegistry, type Logger } from '@tessera/observability';
-import { currentInstance, startRpcApp, type RpcApp } from '@tessera/rpc';
+import { currentInstance, startRpcApp, TlsWatcher, type RpcApp } from '@tessera/rpc';
 import { deriveKey, StateSealer } from './domain/sealed-state.js';
 import { IdpConnection } from './idp/idp-connection.js';
 import { IdpMetrics } from './idp/idp-metrics.js';
@@ -26,17 +26,18 @@ export function buildIdpGateway(config: TesseraConfig, options: { logger?: Logge
   const connections = new Map(Object.entries(config.idps).map(([name, idp]) => [name, new IdpConnection(name, idp, metrics, logger)]));
   const providers = new ProviderDirectory(connections);
   const grants = new TokenGrants(providers);
+  const tls = new TlsWatcher(app.tls, { intervalMs: options.tlsReloadMs, logger, configPath: 'apps.idpGateway.tls' });
   return {
     logger,
     async listen() {
       const sealer = new StateSealer(await Promise.all(app.stateSecrets.map((s) => deriveKey(s.reveal()))));
-      const authorization = new AuthorizationFlow(providers, sealer);
+      const authorization = new AuthorizationFlow(providers, sealer, metrics);
       return startRpcApp({
         name: 'idp-gateway',
         services: [idpGatewayService(currentInstance(VERSION), { providers, authorization, grants })],
         logger,
-        tls: app.tls,
-        tlsReloadMs: options.tlsReloadMs,
+        tls,
+        trustDomain: config.trustDomain,
         properties: (id) => config.registry.services[id]?.properties,
         grpc: app.grpc,
         metrics: app.metrics,

@@ -42,3 +42,40 @@ test('IdP operations are for Tessera’s own services only', async () => {
     authserver.close();
   }
 });
+
+test('each method admits exactly the callers its contract names, and refuses every other identity', async () => {
+  const allowed: Record<string, string[]> = {
+    listProviders: ['authserver', 'tokenmanager'],
+    beginAuthorization: ['authserver'],
+    completeAuthorization: ['authserver'],
+    refreshToken: ['tokenmanager'],
+    exchangeToken: ['tokenmanager'],
+    clientCredentials: ['tokenmanager'],
+    revokeToken: ['authserver', 'tokenmanager'],
+    ping: ['authserver', 'tokenmanager', 'demo-service', 'demo-admin'],
+  };
+  const requests: Record<string, object> = {
+    beginAuthorization: { provider: 'dev-idp', redirectUri: 'http://127.0.0.1:8080/auth/callback' },
+    completeAuthorization: { sealedState: new Uint8Array([1]) },
+    refreshToken: { provider: 'dev-idp', refreshToken: 'rt' },
+    exchangeToken: { provider: 'dev-idp', subjectToken: 'st' },
+    clientCredentials: { provider: 'dev-idp' },
+    revokeToken: { provider: 'dev-idp', token: 't' },
+  };
+  for (const identity of ['authserver', 'tokenmanager', 'demo-service', 'demo-admin']) {
+    const c = client(identity);
+    try {
+      for (const [method, callers] of Object.entries(allowed)) {
+        // Past the rule, the call reaches the handler, which fails for want of an IdP here.
+        const code = await c.call(method as 'ping', (requests[method] ?? {}) as never, { deadlineMs: 3000 }).then(
+          () => status.OK,
+          (e: ServiceError) => e.code,
+        );
+        if (callers.includes(identity)) assert.notEqual(code, status.PERMISSION_DENIED, `${identity} may call ${method}`);
+        else assert.equal(code, status.PERMISSION_DENIED, `${identity} may not call ${method}`);
+      }
+    } finally {
+      c.close();
+    }
+  }
+});
