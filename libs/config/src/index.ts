@@ -20,7 +20,8 @@ export { oauthClientSchema, grantTypes, type OAuthClientConfig } from './oauth-c
 export { registrySchema, type RegistryConfig } from './registry.js';
 export { tokenmanagerConfigSchema, type TokenmanagerConfig } from './apps/tokenmanager.js';
 export { idpGatewayConfigSchema, type IdpGatewayConfig } from './apps/idp-gateway.js';
-export { authserverConfigSchema, type AuthserverConfig, type UpstreamConfig } from './apps/authserver.js';
+export { authserverConfigSchema, type AuthserverConfig } from './apps/authserver.js';
+export { upstreamSchema, type UpstreamConfig } from './upstream.js';
 export { devIdpConfigSchema, type DevIdpConfig, type DevIdpAccount } from './apps/dev-idp.js';
 export { tesseraConfigSchema, type TesseraConfig, type AppsConfig, type AppName } from './tessera-config.js';
 export { loadConfig, type LoadConfigOptions } from './load-config.js';

@@ -1,13 +1,8 @@
 import { z } from 'zod';
 import { hostPort } from '../host-port.js';
-import { httpUrl, nonEmpty } from '../scalars.js';
+import { httpUrl } from '../scalars.js';
 import { tlsFilesSchema, type TlsFiles } from '../tls-files.js';
-
-/** Where to reach an internal gRPC service, and the identity its certificate must carry. */
-const upstreamSchema = z.strictObject({
-  address: hostPort,
-  serverName: nonEmpty,
-});
+import { upstreamSchema } from '../upstream.js';
 
 export const authserverConfigSchema = z.strictObject({
   /** Public HTTP: OAuth endpoints, the verification page, the Connect API. */
@@ -21,5 +16,4 @@ export const authserverConfigSchema = z.strictObject({
   idpGateway: upstreamSchema,
 });
 
-export type UpstreamConfig = z.output<typeof upstreamSchema>;
 export type AuthserverConfig = Omit<z.output<typeof authserverConfigSchema>, 'tls'> & { tls: TlsFiles };

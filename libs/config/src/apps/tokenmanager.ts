@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { databaseSchema } from '../database.js';
 import { hostPort } from '../host-port.js';
 import { tlsFilesSchema, type TlsFiles } from '../tls-files.js';
+import { upstreamSchema } from '../upstream.js';
 
 export const tokenmanagerConfigSchema = z.strictObject({
   /** gRPC over mTLS (grpc-js). */
@@ -15,6 +16,8 @@ export const tokenmanagerConfigSchema = z.strictObject({
   health: hostPort.optional(),
   tls: tlsFilesSchema.optional(),
   database: databaseSchema,
+  /** The idp-gateway, through which the stored IdP tokens are refreshed, exchanged and revoked. */
+  idpGateway: upstreamSchema,
 });
 
 export type TokenmanagerConfig = Omit<z.output<typeof tokenmanagerConfigSchema>, 'tls'> & { tls: TlsFiles };
