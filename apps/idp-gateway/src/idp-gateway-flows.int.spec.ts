@@ -9,10 +9,12 @@ import {
   Browser,
   createTestPki,
   findForm,
+  freePort,
   startAppProcess,
   startFaultProxy,
   testConfig,
   type AppProcess,
+  type Fault,
   type FaultProxy,
   type TestPki,
 } from '@tessera/testing';
@@ -50,22 +52,27 @@ before(async () => {
 });
 
 after(async () => {
-  for (const { app, tls } of gateways) {
-    await app.close({ graceMs: 500 });
-    tls.stop();
-  }
+  for (const app of new Set(gateways.map((g) => g.app))) await app.close({ graceMs: 500 });
+  for (const { tls } of gateways) tls.stop();
   await devIdp?.stop();
   await proxy?.close();
   pki.remove();
 });
 
-/** A gateway on its own port with config overrides, and a client holding authserver's identity. */
+/**
+ * A gateway on its own port with config overrides, and a client that calls each method as the
+ * service the contract lets call it: authserver logs users in, tokenmanager does the rest.
+ */
 async function gateway(env: Record<string, string> = {}): Promise<Client<typeof IdpGatewayService>> {
   const config = testConfig(pki, { TESSERA__IDPS__DEV_IDP__ISSUER: proxy.url, ...env });
   const app = await buildIdpGateway(config, { logger: createLogger({ name: 'idp-gateway', level: 'debug', destination: logSink }) }).listen();
-  const tls = new TlsWatcher(pki.files('authserver'));
-  gateways.push({ app, tls });
-  return createClient(IdpGatewayService, createServiceTransport({ address: `127.0.0.1:${app.grpcPort}`, serverName: 'idp-gateway', tls }));
+  const as = (identity: 'authserver' | 'tokenmanager') => {
+    const tls = new TlsWatcher(pki.files(identity));
+    gateways.push({ app, tls });
+    return createClient(IdpGatewayService, createServiceTransport({ address: `127.0.0.1:${app.grpcPort}`, serverName: 'idp-gateway', tls }));
+  };
+  const authserver = as('authserver');
+  return { ...as('tokenmanager'), beginAuthorization: authserver.beginAuthorization, completeAuthorization: authserver.completeAuthorization };
 }
 
 /** Logs in through dev-idp's form and returns the completed authorization. */
@@ -87,6 +94,28 @@ async function introspect(token: string): Promise<{ active: boolean; scope?: str
   });
   return (await res.json()) as { active: boolean; scope?: string };
 }
+
+/** The failed call's error and its IdpErrorDetail. */
+async function failure(call: Promise<unknown>): Promise<{ error: ConnectError; detail: idpgatewayV1.IdpErrorDetail }> {
+  try {
+    await call;
+  } catch (error) {
+    assert.ok(error instanceof ConnectError, String(error));
+    const [detail] = error.findDetails(IdpErrorDetailSchema);
+    assert.ok(detail, `no IdpErrorDetail: ${error.rawMessage}`);
+    return { error, detail };
+  }
+  assert.fail('the call succeeded');
+}
+
+/** A token endpoint answer with its ID token changed by `forge`. */
+const forgeIdToken = (forge: (parts: string[]) => string[]) => (text: string) => {
+  const body = JSON.parse(text) as { id_token?: string };
+  assert.ok(body.id_token, 'the IdP issued an ID token');
+  return JSON.stringify({ ...body, id_token: forge(body.id_token.split('.')).join('.') });
+};
+const b64u = (json: unknown) => Buffer.from(JSON.stringify(json)).toString('base64url');
+const claimsOf = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<string, unknown>;
 
 function expectIdpError(code: Code, kind: idpgatewayV1.IdpErrorKind) {
   return (error: unknown) => {
@@ -258,7 +287,8 @@ describe('failures at the IdP', () => {
   });
 
   test('a stopped IdP is UNAVAILABLE (unreachable) from discovery on', async () => {
-    const client = await gateway({ TESSERA__IDPS__DEV_IDP__ISSUER: 'http://127.0.0.1:1', TESSERA__IDPS__DEV_IDP__RETRIES: '0' });
+    // A port nothing listens on (not port 1, which fetch refuses to use at all).
+    const client = await gateway({ TESSERA__IDPS__DEV_IDP__ISSUER: `http://127.0.0.1:${await freePort()}`, TESSERA__IDPS__DEV_IDP__RETRIES: '0' });
     await assert.rejects(client.clientCredentials({ provider: IDP }), expectIdpError(Code.Unavailable, IdpErrorKind.UNREACHABLE));
   });
 
@@ -330,5 +360,155 @@ describe('failures at the IdP', () => {
       assert.doesNotMatch(e.rawMessage, /retired-secret/);
       return true;
     });
+  });
+});
+
+describe('what the IdP sends is not trusted', () => {
+  test("the IdP's error_description reaches neither the caller, nor ListProviders, nor the logs", async () => {
+    const client = await gateway({ TESSERA__IDPS__DEV_IDP__RETRIES: '0', TESSERA__IDPS__DEV_IDP__BREAKER__FAILURETHRESHOLD: '100' });
+    await client.listProviders({});
+    const refreshToken = 'rt-SECRET-3f9a';
+    const answer = (status: number, error: string): Fault => ({
+      kind: 'status',
+      status,
+      contentType: 'application/json',
+      body: JSON.stringify({ error, error_description: `refresh token ${refreshToken} is expired` }),
+    });
+    const seen: string[] = [];
+    const refresh = async (fault: Fault, kind: idpgatewayV1.IdpErrorKind) => {
+      proxy.setFault(fault, { pathPrefix: '/token', times: 1 });
+      const { error, detail } = await failure(client.refreshToken({ provider: IDP, refreshToken }));
+      assert.equal(IdpErrorKind[detail.kind], IdpErrorKind[kind]);
+      assert.equal(detail.oauthErrorDescription, '');
+      seen.push(error.message, JSON.stringify(detail), JSON.stringify(error.details), JSON.stringify([...error.metadata]));
+    };
+    try {
+      await refresh(answer(400, 'invalid_grant'), IdpErrorKind.INVALID_GRANT);
+      await refresh(answer(500, 'server_error'), IdpErrorKind.PROVIDER_ERROR);
+      // A 4xx server-side error is read by openid-client, and counts for the breaker.
+      await refresh(answer(400, 'temporarily_unavailable'), IdpErrorKind.PROVIDER_ERROR);
+    } finally {
+      proxy.setFault({ kind: 'none' });
+    }
+    const health = (await client.listProviders({})).providers.find((p) => p.name === IDP)?.health;
+    assert.equal(health?.lastFailure, 'provider_error, HTTP 400, temporarily_unavailable');
+    for (const text of [...seen, health.lastFailure]) assert.doesNotMatch(text, /SECRET/);
+    assert.match(logged, /temporarily_unavailable/, 'the failures were logged');
+    assert.doesNotMatch(logged, /SECRET/);
+  });
+
+  test('a refresh, exchange or code redemption that may have reached the IdP is not retryable; one that never left is', async () => {
+    const client = await gateway({
+      TESSERA__IDPS__DEV_IDP__RETRIES: '1',
+      TESSERA__IDPS__DEV_IDP__TIMEOUT: '300ms',
+      TESSERA__IDPS__DEV_IDP__BREAKER__FAILURETHRESHOLD: '100',
+    });
+    const done = await login(client, 'bob', ['wlcg.groups:/dirac/user']);
+    const outcome = async (call: () => Promise<unknown>, fault: Fault) => {
+      proxy.setFault(fault, { pathPrefix: '/token' });
+      try {
+        const { detail } = await failure(call());
+        return [IdpErrorKind[detail.kind], detail.retryable];
+      } finally {
+        proxy.setFault({ kind: 'none' });
+      }
+    };
+    const refresh = () => client.refreshToken({ provider: IDP, refreshToken: done.tokenSet!.refreshToken });
+    const exchange = () => client.exchangeToken({ provider: IDP, subjectToken: done.tokenSet!.accessToken, scopes: ['openid'] });
+    const status500: Fault = { kind: 'status', status: 500 };
+    assert.deepEqual(await outcome(refresh, status500), ['PROVIDER_ERROR', false]);
+    assert.deepEqual(await outcome(refresh, { kind: 'latency', ms: 1500 }), ['TIMEOUT', false]);
+    assert.deepEqual(await outcome(refresh, { kind: 'drop' }), ['UNREACHABLE', false]);
+    assert.deepEqual(await outcome(refresh, { kind: 'status', status: 200, contentType: 'text/html', body: '<html>' }), ['PROVIDER_ERROR', false]);
+    assert.deepEqual(await outcome(exchange, status500), ['PROVIDER_ERROR', false]);
+    // Safe calls are retried here and keep telling the caller it may retry.
+    assert.deepEqual(await outcome(() => client.clientCredentials({ provider: IDP }), status500), ['PROVIDER_ERROR', true]);
+    assert.deepEqual(await outcome(() => client.clientCredentials({ provider: IDP }), { kind: 'drop' }), ['UNREACHABLE', true]);
+
+    const begun = await client.beginAuthorization({ provider: IDP, redirectUri: REDIRECT });
+    const browser = new Browser();
+    const callback = await browser.go(findForm(await browser.page(begun.authorizationUrl)).action, { form: { login: 'bob', password: 'bob' }, stopAt: REDIRECT });
+    assert.ok(callback instanceof URL);
+    const complete = () => client.completeAuthorization({ sealedState: begun.sealedState, callback: { case: 'callbackUrl', value: callback.href } });
+    assert.deepEqual(await outcome(complete, status500), ['PROVIDER_ERROR', false]);
+  });
+
+  test('a refresh sent to a closed port never left: retryable', async () => {
+    const client = await gateway({ TESSERA__IDPS__DEV_IDP__RETRIES: '0' });
+    const closed = `http://127.0.0.1:${await freePort()}/token`;
+    const moveTokenEndpoint = (text: string) => JSON.stringify({ ...(JSON.parse(text) as object), token_endpoint: closed });
+    proxy.setFault({ kind: 'rewrite', body: moveTokenEndpoint }, { pathPrefix: '/.well-known/openid-configuration', times: 1 });
+    await client.listProviders({}); // discovers the moved token endpoint
+    const { detail } = await failure(client.refreshToken({ provider: IDP, refreshToken: 'whatever' }));
+    assert.deepEqual([IdpErrorKind[detail.kind], detail.retryable], ['UNREACHABLE', true]);
+  });
+
+  test('an ID token whose signature does not verify fails CompleteAuthorization and refresh', async () => {
+    const client = await gateway({ TESSERA__IDPS__DEV_IDP__RETRIES: '0' });
+    const forgeries: Record<string, (parts: string[]) => string[]> = {
+      'a junk signature': ([header, payload]) => [header!, payload!, Buffer.alloc(64, 7).toString('base64url')],
+      'claims changed under the real signature': ([header, payload, signature]) => [header!, b64u({ ...claimsOf(payload!), sub: 'alice' }), signature!],
+      'a signature that is not even base64url': ([header, payload]) => [header!, payload!, '!!not-base64!!'],
+      'an RS256 header': ([, payload]) => [b64u({ alg: 'RS256', typ: 'JWT' }), payload!, Buffer.alloc(256, 1).toString('base64url')],
+    };
+    const verificationFailed = async (call: Promise<unknown>, what: string) => {
+      const { error, detail } = await failure(call);
+      assert.equal(Code[error.code], Code[Code.Unavailable], `${what}: ${error.rawMessage}`);
+      assert.equal(IdpErrorKind[detail.kind], 'PROVIDER_ERROR', what);
+      assert.match(error.rawMessage, /failed verification/, what);
+      assert.equal(detail.retryable, false, what);
+    };
+    const { jwks_uri: jwksUri } = (await (await fetch(`${proxy.url}/.well-known/openid-configuration`)).json()) as { jwks_uri: string };
+    const jwksFetches = () => proxy.requests.filter((r) => r.path === new URL(jwksUri).pathname).length;
+    const jwksBefore = jwksFetches();
+    try {
+      for (const [what, forge] of Object.entries(forgeries)) {
+        proxy.setFault({ kind: 'rewrite', body: forgeIdToken(forge) }, { pathPrefix: '/token', times: 1 });
+        await verificationFailed(login(client, 'bob'), what);
+      }
+      const done = await login(client, 'bob');
+      assert.equal(done.identity?.subject, 'bob', 'the genuine answer still passes');
+      proxy.setFault({ kind: 'rewrite', body: forgeIdToken(forgeries['a junk signature']!) }, { pathPrefix: '/token', times: 1 });
+      await verificationFailed(client.refreshToken({ provider: IDP, refreshToken: done.tokenSet!.refreshToken }), 'refresh');
+    } finally {
+      proxy.setFault({ kind: 'none' });
+    }
+    assert.equal(jwksFetches() - jwksBefore, 1, 'the JWKS is fetched once and cached');
+  });
+
+  test('out-of-range lifetimes from the IdP are dropped, and the rotated refresh token still arrives', async () => {
+    const client = await gateway({ TESSERA__IDPS__DEV_IDP__RETRIES: '0' });
+    const done = await login(client, 'alice', ['wlcg.groups:/dirac/user']);
+    const odd = (text: string) => JSON.stringify({ ...(JSON.parse(text) as object), expires_in: 1e300, refresh_expires_in: -1 });
+    proxy.setFault({ kind: 'rewrite', body: odd }, { pathPrefix: '/token', times: 1 });
+    let refreshed;
+    try {
+      refreshed = remember(await client.refreshToken({ provider: IDP, refreshToken: done.tokenSet!.refreshToken }));
+    } finally {
+      proxy.setFault({ kind: 'none' });
+    }
+    assert.equal(refreshed.refreshTokenRotated, true);
+    assert.equal(refreshed.tokenSet?.expiresAt, undefined, 'expires_in 1e300 is unknown, not a date');
+    assert.equal(refreshed.tokenSet?.refreshExpiresAt, undefined);
+    const again = remember(await client.refreshToken({ provider: IDP, refreshToken: refreshed.tokenSet!.refreshToken }));
+    assert.ok(again.tokenSet?.expiresAt, 'the rotated refresh token works');
+  });
+
+  test('a huge auth_time from userinfo is dropped, and the login still completes', async () => {
+    const client = await gateway({ TESSERA__IDPS__DEV_IDP__RETRIES: '0' });
+    const discovery = (await (await fetch(`${proxy.url}/.well-known/openid-configuration`)).json()) as { userinfo_endpoint: string };
+    const odd = (text: string) => JSON.stringify({ ...(JSON.parse(text) as object), auth_time: 1e300 });
+    // Without group scopes the ID token carries no groups, so the gateway asks userinfo.
+    proxy.setFault({ kind: 'rewrite', body: odd }, { pathPrefix: new URL(discovery.userinfo_endpoint).pathname, times: 1 });
+    let done;
+    try {
+      done = await login(client, 'bob');
+    } finally {
+      proxy.setFault({ kind: 'none' });
+    }
+    assert.equal(done.identity?.subject, 'bob');
+    assert.ok(done.tokenSet?.refreshToken);
+    assert.ok(proxy.requests.some((r) => r.path === new URL(discovery.userinfo_endpoint).pathname), 'userinfo was asked');
+    assert.equal(done.identity.authTime, undefined);
   });
 });

@@ -20,6 +20,7 @@ export class CircuitBreaker {
   #probeInFlight = false;
   lastFailureAt: Date | undefined;
   lastSuccessAt: Date | undefined;
+  /** What the last failure was, for people (see recordFailure). */
   lastFailure: string | undefined;
 
   constructor(private readonly options: BreakerOptions) {}
@@ -57,7 +58,9 @@ export class CircuitBreaker {
     if (this.#state !== 'closed') this.#transition('closed');
   }
 
-  /** The IdP was unreachable, timed out or failed on its side. */
+  /** The IdP was unreachable, timed out or failed on its side. `reason` becomes `lastFailure`,
+   * which every caller of ListProviders sees: our own words only (IdpError.summary), never text
+   * from the IdP or from a third-party error message. */
   recordFailure(reason: string): void {
     const now = (this.options.now ?? Date.now)();
     this.#probeInFlight = false;

@@ -64,11 +64,16 @@ export class IdpConnection {
     return (await this.#configurations()).configurations[this.#secret]!;
   }
 
+  /**
+   * Calls the IdP. `safe` says whether the request may be sent twice: safe calls are retried here,
+   * and any call's error is marked retryable for the caller only if repeating it is harmless (for
+   * an unsafe call, only when the request provably never left, see translateError).
+   */
   async call<T>(operation: string, fn: (config: oidc.Configuration) => Promise<T>, options: { safe: boolean }): Promise<T> {
     const signal = requestSignal.getStore();
     const done = this.metrics.start(this.name, operation);
     try {
-      const attempt = () => this.#attempt(fn, signal);
+      const attempt = () => this.#attempt(fn, signal, options.safe);
       const result = options.safe ? await withRetries(attempt, { retries: this.config.retries, signal }) : await attempt();
       done('ok');
       return result;
@@ -78,7 +83,7 @@ export class IdpConnection {
     }
   }
 
-  async #attempt<T>(fn: (config: oidc.Configuration) => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  async #attempt<T>(fn: (config: oidc.Configuration) => Promise<T>, signal: AbortSignal | undefined, safe: boolean): Promise<T> {
     if (!this.breaker.tryAcquire()) {
       const retryAt = this.breaker.retryAt?.getTime() ?? Date.now();
       throw new IdpError({
@@ -89,18 +94,31 @@ export class IdpConnection {
         retryAfterMs: Math.max(0, retryAt - Date.now()),
       });
     }
+    let configurations: oidc.Configuration[];
     try {
-      const { configurations } = await this.#configurations();
+      ({ configurations } = await this.#configurations());
+    } catch (thrown) {
+      // Discovery is safe to repeat, and the call itself was not sent.
+      throw this.#failed(thrown, signal, true);
+    }
+    try {
       const result = await this.#withSecrets(configurations, fn);
       this.breaker.recordSuccess();
       return result;
     } catch (thrown) {
-      const error = translateError(this.name, thrown, signal?.aborted ?? false);
-      if (error.countsAsOutage) this.breaker.recordFailure(error.detail ?? error.message);
-      else if (signal?.aborted) this.breaker.release();
-      else this.breaker.recordSuccess(); // the IdP answered; the answer was a refusal
-      throw error;
+      throw this.#failed(thrown, signal, safe);
     }
+  }
+
+  /** The failure as an IdpError, told to the breaker in our own words (never the IdP's). */
+  #failed(thrown: unknown, signal: AbortSignal | undefined, safe: boolean): IdpError {
+    const aborted = signal?.aborted ?? false;
+    const error = translateError(this.name, thrown, { aborted, safe });
+    if (error.countsAsOutage) this.breaker.recordFailure(error.summary);
+    // A bug of ours, or the caller giving up, says nothing about the IdP.
+    else if (aborted || error.kind === IdpErrorKind.UNSPECIFIED) this.breaker.release();
+    else this.breaker.recordSuccess(); // the IdP answered; the answer was a refusal
+    return error;
   }
 
   /** Tries every client secret once, starting from the last one that worked (the IdP has most
@@ -145,7 +163,8 @@ export class IdpConnection {
       .then((discovered) => (this.#discovered = discovered))
       .catch((error: unknown) => {
         if (!current) throw error;
-        this.logger.warn({ idp: this.name, err: { message: (error as Error).message } }, 'discovery refresh failed; keeping the cached metadata');
+        const reason = translateError(this.name, error, { aborted: false, safe: true }).summary;
+        this.logger.warn({ idp: this.name, reason }, 'discovery refresh failed; keeping the cached metadata');
         // Try again in a minute, not on every call while the IdP is down.
         const retryIn = Math.min(this.config.discoveryTtl, 60_000);
         return (this.#discovered = { ...current, fetchedAt: Date.now() - this.config.discoveryTtl + retryIn });
@@ -161,6 +180,10 @@ export class IdpConnection {
       if (insecure) oidc.allowInsecureRequests(config);
       config.timeout = this.config.timeout / 1000;
       config[oidc.customFetch] = fetchWithRequestSignal;
+      // ID tokens (code grant, refresh, token exchange) and signed userinfo are verified against
+      // the IdP's JWKS, which openid-client caches per configuration and fetches with the fetch
+      // above, so under the caller's deadline.
+      oidc.enableNonRepudiationChecks(config);
     };
     const discovered = await oidc.discovery(issuer, this.config.clientId, undefined, oidc.None(), {
       execute: insecure ? [oidc.allowInsecureRequests] : [],

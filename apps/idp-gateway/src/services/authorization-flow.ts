@@ -1,12 +1,13 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import { timestampFromMs } from '@bufbuild/protobuf/wkt';
+import { timestampFromMs, type Timestamp } from '@bufbuild/protobuf/wkt';
 import * as oidc from 'openid-client';
 import { idpgatewayV1 } from '@tessera/contracts';
 import { parseGroups } from '../domain/group-claims.js';
 import { SealedStateError, type FlowState, type StateSealer } from '../domain/sealed-state.js';
 import { IdpError, IdpErrorKind } from '../idp/idp-error.js';
+import type { IdpMetrics } from '../idp/idp-metrics.js';
 import type { ProviderDirectory } from './provider-directory.js';
-import { shapeTokens, unique } from './token-set.js';
+import { instantAt, shapeTokens, unique } from './token-set.js';
 
 /** How long a user has to finish logging in at the IdP. */
 export const FLOW_TTL_MS = 10 * 60_000;
@@ -31,6 +32,7 @@ export class AuthorizationFlow {
   constructor(
     private readonly providers: ProviderDirectory,
     private readonly sealer: StateSealer,
+    private readonly metrics: IdpMetrics,
   ) {}
 
   async begin(request: BeginRequest): Promise<MessageInitShape<typeof idpgatewayV1.BeginAuthorizationResponseSchema>> {
@@ -100,8 +102,9 @@ export class AuthorizationFlow {
       throw error;
     }
     const claims = { ...userinfo, ...idClaims };
-    const { entitlementAuthorities } = connection.config;
-    const groups = parseGroups(claims, { type, groupsClaim, ...(entitlementAuthorities ? { entitlementAuthorities } : {}) });
+    const { entitlementAuthorities, entitlementNamespaces } = connection.config;
+    const groups = parseGroups(claims, { type, groupsClaim, entitlementAuthorities, entitlementNamespaces });
+    for (const { reason, count } of groups.rejected) this.metrics.groupClaimsRejected(connection.name, reason, count);
     const shaped = shapeTokens(response, flow.scopes, connection.config.clientId);
     const str = (v: unknown) => (typeof v === 'string' ? v : '');
     return {
@@ -115,7 +118,7 @@ export class AuthorizationFlow {
         name: str(claims.name),
         preferredUsername: str(claims.preferred_username),
         rawGroupClaims: groups.raw,
-        ...(typeof claims.auth_time === 'number' ? { authTime: timestampFromMs(claims.auth_time * 1000) } : {}),
+        ...authTimeOf(claims),
       },
       tokenSet: shaped.tokenSet,
       refusedScopes: shaped.refusedScopes,
@@ -182,4 +185,10 @@ function callbackUrl(request: CompleteRequest, redirectUri: string): URL | undef
   set('error_description', params?.errorDescription);
   set('error_uri', params?.errorUri);
   return url;
+}
+
+/** `auth_time` (OIDC Core §2) as the identity carries it: absent when unusable (see instantAt). */
+function authTimeOf(claims: Record<string, unknown>): { authTime?: Timestamp } {
+  const authTime = instantAt(claims.auth_time);
+  return authTime ? { authTime } : {};
 }
