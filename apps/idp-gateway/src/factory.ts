@@ -25,7 +25,7 @@ export function buildIdpGateway(config: TesseraConfig, options: { logger?: Logge
   const metrics = new IdpMetrics(metricsRegistry);
   const connections = new Map(Object.entries(config.idps).map(([name, idp]) => [name, new IdpConnection(name, idp, metrics, logger)]));
   const providers = new ProviderDirectory(connections);
-  const grants = new TokenGrants(providers);
+  const grants = new TokenGrants(providers, logger);
   const tls = new TlsWatcher(app.tls, { intervalMs: options.tlsReloadMs, logger, configPath: 'apps.idpGateway.tls' });
   return {
     logger,

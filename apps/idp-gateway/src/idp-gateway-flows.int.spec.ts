@@ -443,7 +443,7 @@ describe('what the IdP sends is not trusted', () => {
     assert.deepEqual([IdpErrorKind[detail.kind], detail.retryable], ['UNREACHABLE', true]);
   });
 
-  test('an ID token whose signature does not verify fails CompleteAuthorization and refresh', async () => {
+  test('an ID token that does not verify fails CompleteAuthorization (revoking what was issued); a refresh keeps the rotated token', async () => {
     const client = await gateway({ TESSERA__IDPS__DEV_IDP__RETRIES: '0' });
     const forgeries: Record<string, (parts: string[]) => string[]> = {
       'a junk signature': ([header, payload]) => [header!, payload!, Buffer.alloc(64, 7).toString('base64url')],
@@ -461,15 +461,30 @@ describe('what the IdP sends is not trusted', () => {
     const { jwks_uri: jwksUri } = (await (await fetch(`${proxy.url}/.well-known/openid-configuration`)).json()) as { jwks_uri: string };
     const jwksFetches = () => proxy.requests.filter((r) => r.path === new URL(jwksUri).pathname).length;
     const jwksBefore = jwksFetches();
+    /** The refresh tokens in the answers the forgeries were put into. */
+    const answered: string[] = [];
+    const forgeAndKeep = (forge: (parts: string[]) => string[]) => (text: string) => {
+      const body = JSON.parse(text) as { refresh_token?: string };
+      if (body.refresh_token) answered.push(body.refresh_token);
+      return forgeIdToken(forge)(text);
+    };
     try {
       for (const [what, forge] of Object.entries(forgeries)) {
-        proxy.setFault({ kind: 'rewrite', body: forgeIdToken(forge) }, { pathPrefix: '/token', times: 1 });
+        proxy.setFault({ kind: 'rewrite', body: forgeAndKeep(forge) }, { pathPrefix: '/token', times: 1 });
         await verificationFailed(login(client, 'bob'), what);
       }
+      assert.equal(answered.length, Object.keys(forgeries).length);
+      for (const token of answered) assert.equal((await introspect(token)).active, false, 'the tokens of a failed login are revoked at the IdP');
       const done = await login(client, 'bob');
       assert.equal(done.identity?.subject, 'bob', 'the genuine answer still passes');
       proxy.setFault({ kind: 'rewrite', body: forgeIdToken(forgeries['a junk signature']!) }, { pathPrefix: '/token', times: 1 });
-      await verificationFailed(client.refreshToken({ provider: IDP, refreshToken: done.tokenSet!.refreshToken }), 'refresh');
+      // The IdP rotated the refresh token before the check failed: the new one must not be lost.
+      const refreshed = remember(await client.refreshToken({ provider: IDP, refreshToken: done.tokenSet!.refreshToken }));
+      assert.equal(refreshed.refreshTokenRotated, true);
+      assert.equal(refreshed.tokenSet?.idToken, '', 'the ID token that failed is dropped');
+      assert.ok(refreshed.tokenSet?.accessToken);
+      const again = remember(await client.refreshToken({ provider: IDP, refreshToken: refreshed.tokenSet!.refreshToken }));
+      assert.ok(again.tokenSet?.idToken, 'the rotated refresh token works');
     } finally {
       proxy.setFault({ kind: 'none' });
     }

@@ -6,6 +6,7 @@ import { parseGroups } from '../domain/group-claims.js';
 import { SealedStateError, type FlowState, type StateSealer } from '../domain/sealed-state.js';
 import { IdpError, IdpErrorKind } from '../idp/idp-error.js';
 import type { IdpMetrics } from '../idp/idp-metrics.js';
+import { TokenResponseCapture } from '../idp/token-response-capture.js';
 import type { ProviderDirectory } from './provider-directory.js';
 import { instantAt, shapeTokens, unique } from './token-set.js';
 
@@ -81,13 +82,25 @@ export class AuthorizationFlow {
     // RFC 9207 §2.4: a present `iss` must be the issuer the flow was started with (mix-up defence).
     const iss = params.get('iss');
     const issuer = (await connection.metadata()).issuer;
-    if (iss !== null && iss !== issuer) throw invalid(`the callback comes from issuer ${iss}, not ${flow.provider}`);
+    // The value is the browser's, so it is not repeated in the answer.
+    if (iss !== null && iss !== issuer) throw invalid(`the callback names another issuer than ${flow.provider}: the login was not completed at ${flow.provider}`);
 
-    const response = await connection.call(
-      'authorization_code',
-      (config) => oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: flow.codeVerifier, expectedState: flow.state, expectedNonce: flow.nonce, idTokenExpected: true }),
-      { safe: false },
-    );
+    const capture = new TokenResponseCapture();
+    const response = await capture
+      .run(() =>
+        connection.call(
+          'authorization_code',
+          (config) => oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: flow.codeVerifier, expectedState: flow.state, expectedNonce: flow.nonce, idTokenExpected: true }),
+          { safe: false },
+        ),
+      )
+      .catch(async (error: unknown) => {
+        // The IdP issued tokens whose answer then failed a check (the ID token's signature, say):
+        // nobody will store them, so they must not outlive the failed login at the IdP.
+        const issued = (await capture.tokenResponse())?.refresh_token;
+        if (typeof issued === 'string') await this.#revokeQuietly(flow.provider, issued, 'refresh_token');
+        throw error;
+      });
     const idClaims = (response.claims() ?? {}) as Record<string, unknown>;
     const { groupsClaim, type } = connection.config;
     let userinfo: Record<string, unknown> = {};

@@ -2,7 +2,9 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import * as oidc from 'openid-client';
 import type { IdpType } from '@tessera/config';
 import type { idpgatewayV1 } from '@tessera/contracts';
+import type { Logger } from '@tessera/observability';
 import { IdpError, IdpErrorKind } from '../idp/idp-error.js';
+import { TokenResponseCapture } from '../idp/token-response-capture.js';
 import { TOKEN_EXCHANGE_GRANT, type ProviderDirectory } from './provider-directory.js';
 import { shapeTokens, unique } from './token-set.js';
 import { tokenTypeFromUrn, tokenTypeHint, tokenTypeUrn } from './token-types.js';
@@ -14,7 +16,10 @@ import { tokenTypeFromUrn, tokenTypeHint, tokenTypeUrn } from './token-types.js'
  * credentials and revocation (RFC 7009; both safe to repeat).
  */
 export class TokenGrants {
-  constructor(private readonly providers: ProviderDirectory) {}
+  constructor(
+    private readonly providers: ProviderDirectory,
+    private readonly logger: Logger,
+  ) {}
 
   async refresh(request: idpgatewayV1.RefreshTokenRequest): Promise<MessageInitShape<typeof idpgatewayV1.RefreshTokenResponseSchema>> {
     const connection = this.providers.get(request.provider);
@@ -28,7 +33,19 @@ export class TokenGrants {
     const parameters = new URLSearchParams();
     if (requested.length > 0) parameters.set('scope', requested.join(' '));
     addAudiences(parameters, connection.config.type, request.audiences);
-    const response = await connection.call('refresh', (config) => oidc.refreshTokenGrant(config, request.refreshToken, parameters), { safe: false });
+    const capture = new TokenResponseCapture();
+    let response: oidc.TokenEndpointResponse;
+    try {
+      response = await capture.run(() => connection.call('refresh', (config) => oidc.refreshTokenGrant(config, request.refreshToken, parameters), { safe: false }));
+    } catch (error) {
+      const rotated = error instanceof IdpError ? withoutIdToken(await capture.tokenResponse(), request.refreshToken) : undefined;
+      if (!rotated) throw error;
+      // The IdP rotated the refresh token and then a check of its answer failed: the old token is
+      // spent, so the new one must reach the caller. The ID token, which failed or was never
+      // checked, is dropped; nothing of the identity is taken from a refresh.
+      this.logger.warn({ idp: request.provider, reason: (error as IdpError).summary }, 'refresh answer failed a check after the IdP rotated the refresh token; returning the tokens without the ID token');
+      response = rotated;
+    }
     const shaped = shapeTokens(response, requested, connection.config.clientId);
     const rotated = response.refresh_token !== undefined && response.refresh_token !== request.refreshToken;
     if (!rotated) shaped.tokenSet.refreshToken = request.refreshToken;
@@ -87,6 +104,21 @@ function addAudiences(parameters: URLSearchParams, type: IdpType, audiences: rea
   if (audiences.length === 0) return;
   if (type === 'checkin') audiences.forEach((a) => parameters.append('resource', a));
   else parameters.set('audience', audiences.join(' '));
+}
+
+/** A captured token answer that rotated `sent`, as a token response without its ID token. */
+function withoutIdToken(body: Record<string, unknown> | undefined, sent: string): oidc.TokenEndpointResponse | undefined {
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const refreshToken = text(body?.refresh_token);
+  if (!body || refreshToken === undefined || refreshToken === sent) return undefined;
+  return {
+    access_token: text(body.access_token) ?? '',
+    token_type: (text(body.token_type) ?? 'bearer').toLowerCase() as Lowercase<string>,
+    refresh_token: refreshToken,
+    ...(text(body.scope) === undefined ? {} : { scope: text(body.scope) }),
+    ...(typeof body.expires_in === 'number' ? { expires_in: body.expires_in } : {}),
+    ...(typeof body.refresh_expires_in === 'number' ? { refresh_expires_in: body.refresh_expires_in } : {}),
+  };
 }
 
 function required(provider: string, value: string, name: string): void {
