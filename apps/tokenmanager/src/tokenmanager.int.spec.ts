@@ -43,6 +43,7 @@ describe('tokenmanager', () => {
       assert.equal(who.subject, 'spiffe://tessera.dev/demo-service');
       assert.deepEqual(who.properties, ['FullDelegation']);
       assert.ok(timestampDate(who.certificateExpiresAt!) > new Date());
+      assert.match(who.certificateFingerprint, /^[0-9a-f]{64}$/, 'SHA-256 as the contract writes it');
     } finally {
       client.close();
     }

@@ -66,7 +66,8 @@ export class ServiceIdentities {
       dnsNames,
       properties: new Set(this.lookup(id) ?? []),
       certificateNotAfter: new Date(certificate.valid_to),
-      certificateFingerprint: certificate.fingerprint256,
+      // The contract's form: SHA-256, lowercase hex without separators (Node writes "AB:CD:…").
+      certificateFingerprint: certificate.fingerprint256.replaceAll(':', '').toLowerCase(),
     };
     return caller;
   }
