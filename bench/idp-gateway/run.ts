@@ -25,7 +25,8 @@ const gateway = await startAppProcess('idp-gateway', { ...testEnv(pki), TESSERA_
 const direct = await oidc.discovery(new URL(issuer), 'tessera-idp-gateway', undefined, oidc.ClientSecretPost('dev-idp-gateway-secret'), {
   execute: [oidc.allowInsecureRequests],
 });
-const tls = new TlsWatcher(pki.files('authserver'));
+// tokenmanager is the gateway's caller for client credentials.
+const tls = new TlsWatcher(pki.files('tokenmanager'));
 const viaGateway = createClient(
   IdpGatewayService,
   createServiceTransport({ address: `127.0.0.1:${gateway.port(/^gRPC server listening$/)}`, serverName: 'idp-gateway', tls }),
