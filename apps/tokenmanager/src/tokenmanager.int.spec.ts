@@ -12,7 +12,7 @@ import { createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { grpcHealthV1, TokenManagerService, tokenmanagerV1 } from '@tessera/contracts';
 import { createTestPki, grpcJsClient, REPO_ROOT, testConfig, testEnv, type TestPki } from '@tessera/testing';
-import type { RpcApp } from '@tessera/rpc';
+import { UnauthenticatedError, type RpcApp, type UserTokenVerifier } from '@tessera/rpc';
 import { buildTokenManager } from './factory.js';
 
 const run = promisify(execFile);
@@ -116,6 +116,52 @@ describe('tokenmanager', () => {
     assert.match(body, /rpc_server_handled_total\{[^}]*method="GetUsersTokensInfo",code="PermissionDenied"[^}]*\} [1-9]/);
     const expiry = Number(/^tls_certificate_expiry_timestamp_seconds\{[^}]*\} (\d+(?:\.\d+)?)$/m.exec(body)?.[1]);
     assert.ok(expiry > Date.now() / 1000 + 86_400, `certificate expiry exported: ${expiry}`);
+  });
+});
+
+describe('tokenmanager and forwarded user tokens', () => {
+  // A stand-in for the verification of Tessera's access tokens, which comes with the authserver.
+  const userTokens: UserTokenVerifier = {
+    async verify(token) {
+      if (token !== 'alice-token') throw new UnauthenticatedError('the access token is not valid');
+      return { id: 'alice', group: 'dirac_user', vo: 'dirac', properties: new Set(['NormalUser', 'PrivateLimitedDelegation'] as const), scopes: [], tokenId: 'jti', expiresAt: new Date(Date.now() + 60_000) };
+    },
+  };
+  let pki: TestPki;
+  let app: RpcApp;
+  before(async () => {
+    pki = await createTestPki();
+    app = await buildTokenManager(testConfig(pki), { userTokens }).listen();
+  });
+  after(async () => {
+    await app.close({ graceMs: 1000 });
+    pki.remove();
+  });
+  const asUser = { 'tessera-user-token': 'Bearer alice-token' };
+  const call = async <T>(identity: string, run: (c: ReturnType<typeof grpcJsClient<typeof TokenManagerService>>) => Promise<T>) => {
+    const client = grpcJsClient(TokenManagerService, `127.0.0.1:${app.grpcPort}`, pki.material(identity), 'tokenmanager');
+    try {
+      return await run(client);
+    } finally {
+      client.close();
+    }
+  };
+
+  test('the authserver acts for a user; the user is then the caller, with only the user’s rights', async () => {
+    const who = await call('authserver', (c) => c.call('whoami', {}, { metadata: asUser }));
+    assert.equal(who.kind, tokenmanagerV1.CallerKind.USER);
+    assert.equal(who.subject, 'alice');
+    assert.equal(who.group, 'dirac_user');
+    assert.equal(who.forwardedBy, 'spiffe://tessera.dev/authserver');
+    // The authserver's own TokenIssuer right is not the user's.
+    await assert.rejects(call('authserver', (c) => c.call('updateToken', {}, { metadata: asUser })), (e: ServiceError) => e.code === status.PERMISSION_DENIED && /only services/.test(e.details));
+    await assert.rejects(call('authserver', (c) => c.call('getUsersTokensInfo', {}, { metadata: asUser })), (e: ServiceError) => e.code === status.PERMISSION_DENIED);
+    await assert.rejects(call('authserver', (c) => c.call('updateToken', {})), (e: ServiceError) => e.code === status.UNIMPLEMENTED, 'as itself it passes the rule');
+  });
+
+  test('a service without TokenIssuer may not act for a user, and a bad token is refused', async () => {
+    await assert.rejects(call('demo-service', (c) => c.call('whoami', {}, { metadata: asUser })), (e: ServiceError) => e.code === status.PERMISSION_DENIED && /may not act for users/.test(e.details));
+    await assert.rejects(call('authserver', (c) => c.call('whoami', {}, { metadata: { 'tessera-user-token': 'Bearer forged' } })), (e: ServiceError) => e.code === status.UNAUTHENTICATED);
   });
 });
 

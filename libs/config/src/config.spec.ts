@@ -106,6 +106,7 @@ describe('loadConfig', () => {
         r.groups.dirac_user.vo = 'dirca';
         r.groups.dirac_admin.properties = ['proxy-management'];
         r.services['spiffe://tessera.dev/demo-admin'] = { properties: ['ProxyManagment'] };
+        r.groups.dirac_user.properties = ['NormalUser', 'TokenIssuer'];
         r.vos.lhcb = { idp: 'cern' };
         r.users.bob.groups = ['dirac_usr'];
         r.users.bob.subjects = { 'egi-checkin': 'bob' };
@@ -117,6 +118,7 @@ describe('loadConfig', () => {
       'registry.groups.dirac_user.vo: unknown VO "dirca" (known: dirac, lhcb)',
       'registry.groups.dirac_admin.properties[0]: unknown property "proxy-management" (known: NormalUser, FullDelegation',
       'registry.services["spiffe://tessera.dev/demo-admin"].properties[0]: unknown property "ProxyManagment"',
+      'registry.groups.dirac_user.properties[1]: TokenIssuer is for service identities only, not for groups',
       'registry.vos.lhcb.idp: unknown IdP "cern" (known: dev-idp)',
       'registry.users.bob.groups[0]: unknown group "dirac_usr" (known: dirac_user, dirac_admin)',
       'registry.users.bob.subjects.egi-checkin: unknown IdP "egi-checkin"',

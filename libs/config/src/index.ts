@@ -12,7 +12,7 @@ export { hostPort, formatHostPort, type HostPort } from './host-port.js';
 export { duration } from './duration.js';
 export { filePath } from './config-path.js';
 export { propertyName, httpUrl, logLevel, DNS_NAME } from './scalars.js';
-export { PROPERTIES, Property } from './properties.js';
+export { PROPERTIES, Property, SERVICE_ONLY_PROPERTIES } from './properties.js';
 export { tlsFilesSchema, type TlsFiles } from './tls-files.js';
 export { databaseSchema, type DatabaseConfig } from './database.js';
 export { idpSchema, idpTypes, type IdpConfig, type IdpType } from './idp.js';

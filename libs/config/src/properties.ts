@@ -25,3 +25,7 @@ export type Property = (typeof PROPERTIES)[number];
 
 /** The properties by name, for rules in code: `Property.FullDelegation`. */
 export const Property = Object.freeze(Object.fromEntries(PROPERTIES.map((p) => [p, p]))) as { readonly [P in Property]: P };
+
+/** Properties that only a service identity may hold: given to a group, they would let its users
+ * act as Tessera's own services. */
+export const SERVICE_ONLY_PROPERTIES: readonly Property[] = ['TokenIssuer', 'TokenManager'];

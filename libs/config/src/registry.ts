@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { known, quote } from './config-error.js';
+import { SERVICE_ONLY_PROPERTIES } from './properties.js';
 import { nonEmpty, propertyName } from './scalars.js';
 
 const properties = z.array(propertyName).default([]);
@@ -39,6 +40,11 @@ export const registrySchema = z
   .superRefine((registry, ctx) => {
     const vos = Object.keys(registry.vos);
     for (const [name, group] of Object.entries(registry.groups)) {
+      group.properties.forEach((property, i) => {
+        if (SERVICE_ONLY_PROPERTIES.includes(property)) {
+          ctx.addIssue({ code: 'custom', path: ['groups', name, 'properties', i], message: `${property} is for service identities only, not for groups` });
+        }
+      });
       if (!Object.hasOwn(registry.vos, group.vo)) {
         ctx.addIssue({ code: 'custom', path: ['groups', name, 'vo'], message: `unknown VO ${quote(group.vo)} ${known(vos)}` });
       }

@@ -196,3 +196,25 @@ test('the caller’s object is not changed', async () => {
   assert.doesNotMatch(text, /SECRET/);
   assert.deepEqual(fields, before);
 });
+
+test('a forwarded user token is redacted in headers and in grpc-js metadata, as is any *token or *secret key', async () => {
+  const metadata = new Metadata();
+  metadata.set('tessera-user-token', 'Bearer md-SECRET');
+  const { text, line } = await logged((logger) =>
+    logger.info({ headers: { 'tessera-user-token': 'Bearer hdr-SECRET', 'x-request-id': 'r1' }, metadata, stateSecret: 's-SECRET', nextPageToken: 'p-SECRET' }, 'forwarded'),
+  );
+  assert.doesNotMatch(text, /SECRET/);
+  assert.equal(at(line, 'headers', 'x-request-id'), 'r1');
+});
+
+test("an error's causes are logged by type, code and frames, never by their words", async () => {
+  const upstream = Object.assign(new TypeError('upstream said: refresh_token rt-SECRET is invalid'), { code: 'OAUTH_RESPONSE_BODY_ERROR' });
+  const outer = new Error('the refresh failed', { cause: upstream });
+  const { text, line } = await logged((logger) => logger.error({ err: outer }, 'rpc failed'));
+  assert.doesNotMatch(text, /SECRET/);
+  assert.equal(at(line, 'err', 'message'), 'the refresh failed');
+  const [cause] = at(line, 'err', 'causes') as { type: string; code: string; stack: string }[];
+  assert.equal(cause?.type, 'TypeError');
+  assert.equal(cause?.code, 'OAUTH_RESPONSE_BODY_ERROR');
+  assert.match(cause?.stack ?? '', /logger\.spec\.ts/);
+});

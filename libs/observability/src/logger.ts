@@ -37,7 +37,38 @@ const ERROR_KEY = 'err';
 
 const spelling = (key: string) => key.replace(/[-_]/g, '').toLowerCase();
 const credentialSpellings = new Set<string>(CREDENTIAL_KEYS.map(spelling));
-const isCredential = (key: string) => credentialSpellings.has(spelling(key));
+/** A listed key, or any key that names a token or a secret (`tessera-user-token`, `stateSecret`). */
+const isCredential = (key: string) => {
+  const spelt = spelling(key);
+  return credentialSpellings.has(spelt) || spelt.endsWith('token') || spelt.endsWith('secret');
+};
+
+const MAX_CAUSES = 4;
+
+/**
+ * An error as a log line carries it: its type, its own message and stack (ours: Tessera's errors
+ * never hold a token), its own fields censored, and its causes by type, code and stack frames
+ * only. A cause is often another library's error (openid-client, fetch, a database driver) whose
+ * message may quote a request or an answer, so its words are not trusted to be token-free.
+ */
+function serializeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return censor(error, 1, new Set());
+  const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+  // pino's serializer appends every cause's message to the message and its stack to the stack.
+  serialized.message = error.message;
+  serialized.stack = error.stack;
+  delete serialized.cause;
+  const causes: { type: string; code?: string; stack?: string }[] = [];
+  for (let cause = error.cause, n = 0; cause !== undefined && cause !== null && n < MAX_CAUSES; cause = (cause as { cause?: unknown }).cause, n++) {
+    const type = cause instanceof Error ? cause.constructor.name : typeof cause;
+    const code = typeof (cause as { code?: unknown }).code === 'string' ? (cause as { code: string }).code : undefined;
+    // The frames, without the first line, which repeats the message.
+    const stack = cause instanceof Error ? cause.stack?.split('\n').slice(1).join('\n') : undefined;
+    causes.push({ type, ...(code ? { code } : {}), ...(stack ? { stack } : {}) });
+  }
+  if (causes.length > 0) serialized.causes = causes;
+  return censor(serialized, 1, new Set());
+}
 
 /**
  * `value` as JSON.stringify would print it (own enumerable keys, `toJSON()`), with every credential
@@ -110,7 +141,7 @@ export function createLogger(options: LoggerOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       // pino serializes the error key after formatters.log, so an error is censored once it is a
       // plain object: its message and stack are not enumerable on the Error itself.
-      serializers: { [ERROR_KEY]: (error: Error) => censor(pino.stdSerializers.err(error), 1, new Set()) },
+      serializers: { [ERROR_KEY]: serializeError },
       formatters: {
         level: (label) => ({ level: label }),
         log: (fields) => censorFields(fields, 0, new Set(), ERROR_KEY),

@@ -8,6 +8,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { Metadata, status, type ServiceError as GrpcError } from '@grpc/grpc-js';
@@ -77,6 +78,12 @@ function edgeService() {
           context.responseTrailer.append('x-trailer', 'two');
           context.responseTrailer.set('x-blob-bin', Buffer.from([0, 1, 2, 255]).toString('base64'));
           return { message: JSON.stringify({ multi: context.requestHeader.get('x-multi'), blob: context.requestHeader.get('x-blob-bin') }) };
+        }
+        if (request.message === 'bad-headers') {
+          context.responseHeader.set('x-accent', 'café');
+          context.responseHeader.set('keep-alive', 'timeout=5');
+          context.responseTrailer.set('x-fine', 'yes');
+          return { message: 'answered' };
         }
         if (request.message === 'translated' && translatingUpstream) {
           try {
@@ -223,6 +230,35 @@ describe('the RPC edge', () => {
     }
   });
 
+  test('a header grpc-js or HTTP/2 would refuse is left out; the call is still answered', async () => {
+    const client = grpcJsClient(TokenManagerService, address(), pki.material('demo-service'), 'tokenmanager');
+    try {
+      assert.equal((await client.call('echo', { message: 'bad-headers' })).message, 'answered');
+      assert.equal((await client.call('echo', { message: 'still serving' })).message, 'still serving');
+    } finally {
+      client.close();
+    }
+  });
+
+  test('over HTTP/2 on the Connect port the caller is resolved once per connection', async () => {
+    let resolved = 0;
+    const counting = new (class extends ServiceIdentities {
+      override resolve(certificate: Parameters<ServiceIdentities['resolve']>[0]) {
+        resolved++;
+        return super.resolve(certificate);
+      }
+    })('tessera.dev', (id) => registry[id]);
+    const server = await startConnectServer('127.0.0.1', 0, { services: [edgeService()], tls, identities: counting, callers: servicePeersActingForUsers({ verifier, mayForward: () => false }), logger });
+    const client = grpcJsClient(TokenManagerService, `127.0.0.1:${server.port}`, pki.material('demo-admin'), 'tokenmanager');
+    try {
+      for (let i = 0; i < 5; i++) assert.equal((await client.call('whoami', {})).subject, 'spiffe://tessera.dev/demo-admin');
+      assert.equal(resolved, 1);
+    } finally {
+      client.close();
+      await server.shutdown({ graceMs: 200 });
+    }
+  });
+
   test("a called service's typed error reaches the caller's code as its own domain error", async () => {
     const clientTls = new TlsWatcher(pki.files('demo-service'));
     translatingUpstream = createClient(
@@ -263,6 +299,20 @@ describe('the RPC edge', () => {
     });
     assert.equal(answer.status, 400);
     assert.equal(JSON.parse(answer.body).code, 'invalid_argument');
+    const watch = await new Promise<Buffer>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: connect.port, path: '/grpc.health.v1.Health/Watch', method: 'POST', servername: 'tokenmanager', ...pki.material('demo-service'), headers: { 'content-type': 'application/connect+proto', 'connect-protocol-version': '1' } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (d: Buffer) => chunks.push(d));
+          res.on('end', () => resolve(Buffer.concat(chunks)));
+        },
+      );
+      req.on('error', reject);
+      req.end(Buffer.from([0, 0, 0, 0, 2, 0x0a, 0xff])); // one envelope holding a malformed message
+    });
+    assert.equal(watch[0]! & 0x02, 0x02, 'an end-of-stream message');
+    assert.equal((JSON.parse(watch.subarray(5).toString()) as { error: { code: string } }).error.code, 'invalid_argument', 'a streaming call over Connect too');
     for (const [port, path] of [[connect.port, `/${SERVICE}/Echo`], [grpc.port, '/grpc.health.v1.Health/Check'], [connect.port, '/grpc.health.v1.Health/Check']] as const) {
       const client = grpcJsClient(HealthService, `127.0.0.1:${port}`, pki.material('demo-service'), 'tokenmanager');
       await assert.rejects(
@@ -362,6 +412,29 @@ describe('certificate material', () => {
       upstream = undefined;
       clientTls.stop();
       await server.shutdown({ graceMs: 200 });
+      pki.remove();
+    }
+  });
+});
+
+describe('shutdown', () => {
+  test('a connection that never finishes its TLS handshake does not hold up either server past graceMs', async () => {
+    const pki = await createTestPki();
+    const tls = new TlsWatcher(pki.files('tokenmanager'));
+    const options = { services: [edgeService()], tls, identities: new ServiceIdentities('tessera.dev', () => []), callers: servicePeersActingForUsers({ verifier: undefined, mayForward: () => false }), logger };
+    try {
+      for (const start of [startGrpcServer, startConnectServer]) {
+        const server = await start('127.0.0.1', 0, options);
+        const silent = netConnect({ host: '127.0.0.1', port: server.port });
+        await new Promise((resolve) => silent.once('connect', resolve));
+        const closed = new Promise((resolve) => silent.once('close', resolve));
+        const started = Date.now();
+        await server.shutdown({ graceMs: 300 });
+        await closed;
+        assert.ok(Date.now() - started < 3000, `${start.name} took ${Date.now() - started} ms`);
+      }
+    } finally {
+      tls.stop();
       pki.remove();
     }
   });

@@ -6,6 +6,7 @@ import { parseGroups } from '../domain/group-claims.js';
 import { SealedStateError, type FlowState, type StateSealer } from '../domain/sealed-state.js';
 import { IdpError, IdpErrorKind } from '../idp/idp-error.js';
 import type { IdpMetrics } from '../idp/idp-metrics.js';
+import { requestSignal } from '../idp/request-signal.js';
 import { TokenResponseCapture } from '../idp/token-response-capture.js';
 import type { ProviderDirectory } from './provider-directory.js';
 import { instantAt, shapeTokens, unique } from './token-set.js';
@@ -97,8 +98,8 @@ export class AuthorizationFlow {
       .catch(async (error: unknown) => {
         // The IdP issued tokens whose answer then failed a check (the ID token's signature, say):
         // nobody will store them, so they must not outlive the failed login at the IdP.
-        const issued = (await capture.tokenResponse())?.refresh_token;
-        if (typeof issued === 'string') await this.#revokeQuietly(flow.provider, issued, 'refresh_token');
+        const issued = await capture.tokenResponse();
+        if (typeof issued?.refresh_token === 'string') await this.#revokeQuietly(flow.provider, issued.refresh_token, 'refresh_token');
         throw error;
       });
     const idClaims = (response.claims() ?? {}) as Record<string, unknown>;
@@ -138,9 +139,13 @@ export class AuthorizationFlow {
     };
   }
 
+  /** Best effort, and outside the caller's deadline: the login may have failed because that
+   * deadline passed, and the tokens must not outlive it at the IdP all the same. */
   async #revokeQuietly(provider: string, token: string, hint: string): Promise<void> {
     const connection = this.providers.get(provider);
-    await connection.call('revocation', (config) => oidc.tokenRevocation(config, token, { token_type_hint: hint }), { safe: true }).catch(() => undefined);
+    await requestSignal
+      .exit(() => connection.call('revocation', (config) => oidc.tokenRevocation(config, token, { token_type_hint: hint }), { safe: true }))
+      .catch(() => undefined);
   }
 
   async #open(request: CompleteRequest): Promise<FlowState> {

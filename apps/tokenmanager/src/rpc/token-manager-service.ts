@@ -3,12 +3,14 @@ import { Property } from '@tessera/config';
 import { TokenManagerService, tokenmanagerV1 } from '@tessera/contracts';
 import {
   anyCaller,
+  anyOf,
   callerOf,
   defineService,
   hasAnyProperty,
   notImplemented,
   pingAnswer,
   registeredCaller,
+  serviceWithAnyProperty,
   type Caller,
   type InstanceInfo,
   type ServiceDefinition,
@@ -16,7 +18,8 @@ import {
 
 const proxyManagement = hasAnyProperty(Property.ProxyManagement);
 const delegation = hasAnyProperty(Property.FullDelegation, Property.LimitedDelegation, Property.PrivateLimitedDelegation);
-const tokenIssuer = hasAnyProperty(Property.TokenIssuer);
+/** The authserver itself, never a user it forwards. */
+const tokenIssuer = serviceWithAnyProperty(Property.TokenIssuer);
 
 /**
  * tokenmanager's RPC surface. Each method states who may call it; the token methods answer
@@ -26,7 +29,7 @@ export function tokenManagerService(instance: InstanceInfo): ServiceDefinition<t
   return defineService(TokenManagerService, {
     getToken: notImplemented(delegation, 'GetToken'),
     updateToken: notImplemented(tokenIssuer, 'UpdateToken'),
-    deleteToken: notImplemented(hasAnyProperty(Property.TokenIssuer, Property.ProxyManagement), 'DeleteToken'),
+    deleteToken: notImplemented(anyOf(tokenIssuer, proxyManagement), 'DeleteToken'),
     getTokensByUserId: notImplemented(proxyManagement, 'GetTokensByUserId'),
     getUserTokensInfo: notImplemented(registeredCaller, 'GetUserTokensInfo'),
     getUsersTokensInfo: notImplemented(proxyManagement, 'GetUsersTokensInfo'),

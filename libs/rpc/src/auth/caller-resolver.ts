@@ -5,8 +5,8 @@ import { UnauthenticatedError, PermissionDeniedError } from '../errors.js';
 export interface CallInfo {
   /** The connection's verified certificate identity; undefined on a listener without mTLS. */
   readonly peer: Peer | undefined;
-  /** Request headers (gRPC metadata), built on first access. */
-  readonly header: Headers;
+  /** One request header's value (all its values comma-joined), or undefined when absent. */
+  header(name: string): string | undefined;
 }
 
 /**
@@ -36,9 +36,9 @@ function requireService(peer: Peer | undefined): ServiceCaller {
   return peer;
 }
 
-function bearerToken(header: Headers, name: string): string | undefined {
-  const value = header.get(name);
-  if (value === null) return undefined;
+function bearerToken(header: CallInfo['header'], name: string): string | undefined {
+  const value = header(name);
+  if (value === undefined) return undefined;
   const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(value.trim()); // RFC 6750 §2.1 b64token
   if (!match) throw new UnauthenticatedError(`the ${name} header must be "Bearer <access token>"`);
   return match[1]!;

@@ -83,7 +83,9 @@ export class GrpcJsTransport implements Transport {
       toMetadata(new Headers(header)),
       timeoutMs === undefined ? {} : { deadline: Date.now() + timeoutMs },
     );
-    signal?.addEventListener('abort', () => call.cancel(), { once: true });
+    const cancel = () => call.cancel();
+    signal?.addEventListener('abort', cancel, { once: true });
+    call.once('status', () => signal?.removeEventListener('abort', cancel));
     const responseHeader = await new Promise<Headers>((resolve, reject) => {
       call.once('metadata', (m: Metadata) => resolve(toHeaders(m)));
       call.once('error', (error: ServiceError) => reject(toConnectError(error, signal)));

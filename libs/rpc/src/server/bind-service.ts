@@ -5,6 +5,7 @@ import { callerKey, peerKey, type Caller } from '../auth/caller.js';
 import type { CallerResolver, CallInfo } from '../auth/caller-resolver.js';
 import { PermissionDeniedError, isServerFault, toConnectError } from '../errors.js';
 import type { ServiceDefinition } from './define-service.js';
+import { GrpcCallContext } from './grpc-call-context.js';
 import type { RpcMetrics } from './rpc-metrics.js';
 
 export interface BindOptions {
@@ -63,12 +64,10 @@ export function bindService<S extends DescService>(definition: ServiceDefinition
 }
 
 function callInfo(context: HandlerContext): CallInfo {
-  return {
-    peer: context.values.get(peerKey),
-    get header() {
-      return context.requestHeader;
-    },
-  };
+  const peer = context.values.get(peerKey);
+  // On grpc-js one header is read from the metadata without building every request header.
+  if (context instanceof GrpcCallContext) return { peer, header: (name) => context.header(name) };
+  return { peer, header: (name) => context.requestHeader.get(name) ?? undefined };
 }
 
 function detailOf(thrown: unknown): string | undefined {

@@ -58,6 +58,10 @@ async function parseErrorAsInvalidArgument(response: UniversalServerResponse): P
     header.set('content-length', String(replaced.byteLength));
     return { ...response, status: 400, header, body: once(replaced) };
   }
+  // Connect protocol, streaming (health's Watch): the error is the end-of-stream message.
+  if (/^application\/connect\+/.test(response.header?.get('content-type') ?? '') && response.body !== undefined) {
+    return { ...response, body: rewriteEndStream(response.body as AsyncIterable<Uint8Array>) };
+  }
   // gRPC: the status is in the trailers, final once the body has been read.
   if (response.trailer !== undefined && response.body !== undefined) {
     const { body, trailer } = response;
@@ -73,6 +77,41 @@ async function parseErrorAsInvalidArgument(response: UniversalServerResponse): P
     };
   }
   return response;
+}
+
+const END_STREAM = 0x02;
+const COMPRESSED = 0x01;
+
+/** Passes a Connect stream's envelopes through as they come, rewriting the end-of-stream message
+ * when it carries the parse error (an uncompressed one: connect does not compress errors it
+ * writes before any message). */
+async function* rewriteEndStream(body: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  let pending = Buffer.alloc(0);
+  for await (const chunk of body) {
+    pending = Buffer.concat([pending, chunk]);
+    while (pending.length >= 5) {
+      const length = pending.readUInt32BE(1);
+      if (pending.length < 5 + length) break;
+      const flags = pending[0]!;
+      const envelope = pending.subarray(0, 5 + length);
+      pending = pending.subarray(5 + length);
+      if (!(flags & END_STREAM) || flags & COMPRESSED) {
+        yield envelope;
+        continue;
+      }
+      const end = safeJson(envelope.subarray(5)) as { error?: { code?: unknown; message?: unknown } } | undefined;
+      if (end?.error?.code !== 'internal' || !PARSE_ERROR.test(String(end.error.message))) {
+        yield envelope;
+        continue;
+      }
+      const replaced = Buffer.from(JSON.stringify({ ...end, error: { code: 'invalid_argument', message: MESSAGE } }));
+      const header = Buffer.alloc(5);
+      header[0] = flags;
+      header.writeUInt32BE(replaced.length, 1);
+      yield Buffer.concat([header, replaced]);
+    }
+  }
+  if (pending.length > 0) yield pending;
 }
 
 async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {

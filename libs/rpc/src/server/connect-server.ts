@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { IncomingMessage as Http1Request } from 'node:http';
+import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { createContextValues } from '@connectrpc/connect';
 import { HealthService } from '@tessera/contracts';
-import { createSecureServer, type Http2SecureServer, type Http2Session } from 'node:http2';
+import { createSecureServer, type Http2SecureServer, type Http2ServerRequest, type Http2Session } from 'node:http2';
 import { formatHostPort } from '@tessera/config';
 import { listen } from '@tessera/observability';
 import type { Logger } from 'pino';
@@ -15,7 +17,7 @@ import { bindService } from './bind-service.js';
 import { createConnectHandler } from './connect-handler.js';
 import { HealthStatus } from './health-status.js';
 import type { ServiceDefinition } from './define-service.js';
-import { MAX_MESSAGE_BYTES, type RpcServer } from './grpc-server.js';
+import { HANDSHAKE_TIMEOUT_MS, MAX_MESSAGE_BYTES, type RpcServer } from './grpc-server.js';
 import type { RpcMetrics } from './rpc-metrics.js';
 
 export interface ConnectServerOptions {
@@ -34,13 +36,14 @@ export interface ConnectServerOptions {
  * (scripts with curl, browsers behind a proxy); the handlers are the very same as on gRPC.
  */
 export async function startConnectServer(host: string, port: number, options: ConnectServerOptions): Promise<RpcServer> {
-  // The peer certificate is parsed once per TLS connection, not once per call.
+  // The peer is resolved once per connection: per HTTP/2 session, or per HTTP/1.1 TLS socket.
+  // (An HTTP/2 request's req.socket is a proxy object, not the TLS socket, so it is no key.)
+  const peerBySession = new WeakMap<Http2Session, Peer | undefined>();
   const peerBySocket = new WeakMap<TLSSocket, Peer | undefined>();
-  const peerOf = (socket: TLSSocket): Peer | undefined => {
-    if (!peerBySocket.has(socket)) {
-      peerBySocket.set(socket, socket.authorized ? options.identities.resolve(socket.getPeerCertificate()) : undefined);
-    }
-    return peerBySocket.get(socket);
+  const resolvePeer = (socket: TLSSocket) => (socket.authorized ? options.identities.resolve(socket.getPeerCertificate()) : undefined);
+  const peerOf = (req: Http1Request | Http2ServerRequest): Peer | undefined => {
+    if ('stream' in req) return req.stream.session ? peerBySession.get(req.stream.session) : undefined;
+    return peerBySocket.get(req.socket as TLSSocket);
   };
   const health = new HealthStatus(options.services.map((d) => d.service.typeName));
   const bind = { logger: options.logger, metrics: options.metrics, callers: options.callers };
@@ -50,7 +53,7 @@ export async function startConnectServer(host: string, port: number, options: Co
       router.service(HealthService, health.impl());
       for (const definition of options.services) router.service(definition.service, bindService(definition, bind));
     },
-    contextValues: (req) => createContextValues().set(peerKey, peerOf(req.socket as TLSSocket)),
+    contextValues: (req) => createContextValues().set(peerKey, peerOf(req)),
   });
   const server: Http2SecureServer = createSecureServer(
     {
@@ -58,21 +61,30 @@ export async function startConnectServer(host: string, port: number, options: Co
       requestCert: true,
       rejectUnauthorized: true,
       minVersion: MIN_TLS_VERSION,
+      handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
       ...secureContextOptions(options.tls.current),
     },
     handler,
   );
   const onChange = (material: Parameters<typeof secureContextOptions>[0]) => server.setSecureContext(secureContextOptions(material));
-  options.tls.on('change', onChange);
 
   // http2's close() waits for every client session; they are tracked to be closed on shutdown.
   const sessions = new Set<Http2Session>();
   server.on('session', (session) => {
+    peerBySession.set(session, resolvePeer(session.socket as TLSSocket));
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
   });
+  // Every TCP connection, mid-handshake ones too, so that shutdown ends them all within graceMs;
+  // and the TLS connections, so that idle HTTP/1.1 ones end at once.
+  const connections = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
   const sockets = new Set<TLSSocket>();
   server.on('secureConnection', (socket: TLSSocket) => {
+    if (socket.alpnProtocol !== 'h2') peerBySocket.set(socket, resolvePeer(socket));
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
@@ -93,6 +105,7 @@ export async function startConnectServer(host: string, port: number, options: Co
   });
 
   const bound = await listen(server, host, port);
+  options.tls.on('change', onChange);
   options.logger.info({ address: formatHostPort({ host, port: bound }) }, 'Connect server listening');
 
   return {
@@ -106,6 +119,7 @@ export async function startConnectServer(host: string, port: number, options: Co
       const force = setTimeout(() => {
         for (const session of sessions) session.destroy();
         for (const socket of sockets) socket.destroy();
+        for (const socket of connections) socket.destroy();
       }, graceMs);
       closing = true;
       for (const socket of sockets) if (socket.alpnProtocol !== 'h2' && !busy.has(socket)) socket.end();

@@ -1,6 +1,7 @@
 import { create, fromBinary, toBinary, type DescMessage, type DescMethod, type DescService } from '@bufbuild/protobuf';
 import type { ConnectError, ContextValues, ServiceImpl } from '@connectrpc/connect';
 import { setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
+import { status as Status } from '@grpc/grpc-js';
 import type {
   Metadata,
   sendUnaryData,
@@ -57,26 +58,38 @@ export function toGrpcService<S extends DescService>(
     const fn = (impl as Record<string, unknown>)[method.localName];
     const context = (call: GrpcCall) => new GrpcCallContext(service, method as DescMethod, call, contextValues(call), shutdownSignal);
     handlers[method.name] = streaming
-      ? (call: ServerWritableStream<unknown, unknown>) => void serveStream(method as DescMethod, fn as ServerStreaming, call, context(call))
-      : (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => void serveUnary(method as DescMethod, fn as Unary, call, callback, context(call));
+      ? (call: ServerWritableStream<unknown, unknown>) => void serveStream(method as DescMethod, fn as ServerStreaming, call, context(call)).catch(ignore)
+      : (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) =>
+          void serveUnary(method as DescMethod, fn as Unary, call, callback, context(call)).catch(ignore);
   }
   return { definition, handlers };
 }
 
 async function serveUnary(method: DescMethod, unary: Unary, call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>, context: GrpcCallContext): Promise<void> {
-  let response: unknown;
-  let failure: ConnectError | undefined;
+  let answered = false;
+  const answer: sendUnaryData<unknown> = (...args) => {
+    if (answered) return;
+    answered = true;
+    callback(...args);
+  };
   try {
-    if (call.request instanceof MalformedRequest) throw new InvalidArgumentError(call.request.reason);
-    response = create(method.output, (await unary(call.request, context)) as never);
-  } catch (error) {
-    failure = toConnectError(error);
-  } finally {
-    context.finish();
+    let response: unknown;
+    let failure: ConnectError | undefined;
+    try {
+      if (call.request instanceof MalformedRequest) throw new InvalidArgumentError(call.request.reason);
+      response = create(method.output, (await unary(call.request, context)) as never);
+    } catch (error) {
+      failure = toConnectError(error);
+    } finally {
+      context.finish();
+    }
+    context.sendResponseHeader();
+    if (failure) answer(toStatus(failure, context.trailer(failure)));
+    else answer(null, response, context.trailer());
+  } catch {
+    // Answering itself failed (a response that does not encode, say): the call still ends, once.
+    answer({ code: Status.INTERNAL, details: 'internal error' });
   }
-  context.sendResponseHeader();
-  if (failure) callback(toStatus(failure, context.trailer(failure)));
-  else callback(null, response, context.trailer());
 }
 
 async function serveStream(method: DescMethod, stream: ServerStreaming, call: ServerWritableStream<unknown, unknown>, context: GrpcCallContext): Promise<void> {
@@ -93,12 +106,19 @@ async function serveStream(method: DescMethod, stream: ServerStreaming, call: Se
     call.end(context.trailer());
   } catch (error) {
     const failure = toConnectError(error);
-    if (!headerSent) context.sendResponseHeader();
-    call.emit('error', toStatus(failure, context.trailer(failure)));
+    try {
+      if (!headerSent) context.sendResponseHeader();
+      call.emit('error', toStatus(failure, context.trailer(failure)));
+    } catch {
+      call.emit('error', { code: Status.INTERNAL, details: 'internal error' });
+    }
   } finally {
     context.finish();
   }
 }
+
+/** Both serve functions answer every failure themselves; nothing may escape as an unhandled rejection. */
+const ignore = () => undefined;
 
 function decode(schema: DescMessage, bytes: Buffer): unknown {
   try {

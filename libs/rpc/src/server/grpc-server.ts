@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Socket } from 'node:net';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { createServer as createTlsServer } from 'node:tls';
 import type { DescService } from '@bufbuild/protobuf';
@@ -22,6 +23,10 @@ import type { RpcMetrics } from './rpc-metrics.js';
 
 /** Requests larger than this are refused with RESOURCE_EXHAUSTED before they are decoded. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+/** A client gets this long to finish the TLS handshake (node's default is 120 s, which would also
+ * hold up shutdown). */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 export interface GrpcServerOptions {
   services: readonly ServiceDefinition[];
@@ -86,9 +91,15 @@ export async function startGrpcServer(host: string, port: number, options: GrpcS
   createReflection(options.services.map((d) => d.service as DescService)).addToServer(server);
 
   const injector = server.createConnectionInjector(ServerCredentials.createInsecure());
+  let closing = false;
   const tlsServer = createTlsServer(
-    { ...secureContextOptions(options.tls.current), requestCert: true, rejectUnauthorized: true, ALPNProtocols: ['h2'], minVersion: MIN_TLS_VERSION },
+    { ...secureContextOptions(options.tls.current), requestCert: true, rejectUnauthorized: true, ALPNProtocols: ['h2'], minVersion: MIN_TLS_VERSION, handshakeTimeout: HANDSHAKE_TIMEOUT_MS },
     (socket: TLSSocket) => {
+      // A handshake that ends after shutdown began finds nobody to serve it.
+      if (closing) {
+        socket.destroy();
+        return;
+      }
       // The handshake verified the chain (rejectUnauthorized); the identity is resolved once here.
       const certificate = socket.getPeerCertificate();
       peers.set(certificate, options.identities.resolve(certificate));
@@ -97,10 +108,22 @@ export async function startGrpcServer(host: string, port: number, options: GrpcS
       injector.injectConnection(socket);
     },
   );
+  // Every TCP connection, mid-handshake ones too, so that shutdown can end them all.
+  const sockets = new Set<Socket>();
+  tlsServer.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   tlsServer.on('tlsClientError', (error) => options.logger.debug({ err: { message: error.message } }, 'TLS handshake refused'));
   const onChange = (material: TlsMaterial) => tlsServer.setSecureContext(secureContextOptions(material));
+  let boundPort: number;
+  try {
+    boundPort = await listen(tlsServer, host, port);
+  } catch (error) {
+    injector.destroy();
+    throw error;
+  }
   options.tls.on('change', onChange);
-  const boundPort = await listen(tlsServer, host, port);
   options.logger.info({ address: formatHostPort({ host, port: boundPort }), services: options.services.map((d) => d.service.typeName) }, 'gRPC server listening');
 
   // The health-only server shares the status, so probes see NOT_SERVING during shutdown too.
@@ -122,11 +145,13 @@ export async function startGrpcServer(host: string, port: number, options: GrpcS
       health.notServing();
       if (drainMs > 0) await sleep(drainMs);
       options.tls.off('change', onChange);
+      closing = true;
       tlsServer.close(); // no new connections; open ones end with their sessions below
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => {
           shutdownSignal.abort();
           server.forceShutdown();
+          for (const socket of sockets) socket.destroy();
           resolve();
         }, graceMs);
         server.tryShutdown(() => {
@@ -134,6 +159,8 @@ export async function startGrpcServer(host: string, port: number, options: GrpcS
           resolve();
         });
       });
+      injector.destroy();
+      for (const socket of sockets) socket.destroy(); // mid-handshake ones, which no session owns
       healthServer?.forceShutdown();
     },
   };
