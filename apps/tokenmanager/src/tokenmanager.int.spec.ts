@@ -153,8 +153,10 @@ describe('tokenmanager and forwarded user tokens', () => {
     assert.equal(who.subject, 'alice');
     assert.equal(who.group, 'dirac_user');
     assert.equal(who.forwardedBy, 'spiffe://tessera.dev/authserver');
-    // The authserver's own TokenIssuer right is not the user's.
-    await assert.rejects(call('authserver', (c) => c.call('updateToken', {}, { metadata: asUser })), (e: ServiceError) => e.code === status.PERMISSION_DENIED && /only services/.test(e.details));
+    // The authserver's own TokenIssuer right is not the user's: alice may store only her own tokens.
+    await assert.rejects(call('authserver', (c) => c.call('updateToken', { userId: 'bob' }, { metadata: asUser })), (e: ServiceError) => e.code === status.PERMISSION_DENIED && /alice may act only on their own tokens/.test(e.details));
+    await assert.rejects(call('authserver', (c) => c.call('updateToken', { userId: 'alice' }, { metadata: asUser })), (e: ServiceError) => e.code === status.UNIMPLEMENTED, 'her own passes the rule');
+    await assert.rejects(call('authserver', (c) => c.call('deleteToken', { userId: 'bob' }, { metadata: asUser })), (e: ServiceError) => e.code === status.PERMISSION_DENIED);
     await assert.rejects(call('authserver', (c) => c.call('getUsersTokensInfo', {}, { metadata: asUser })), (e: ServiceError) => e.code === status.PERMISSION_DENIED);
     await assert.rejects(call('authserver', (c) => c.call('updateToken', {})), (e: ServiceError) => e.code === status.UNIMPLEMENTED, 'as itself it passes the rule');
   });

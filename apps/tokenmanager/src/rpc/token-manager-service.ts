@@ -13,13 +13,17 @@ import {
   serviceWithAnyProperty,
   type Caller,
   type InstanceInfo,
+  type Rule,
   type ServiceDefinition,
 } from '@tessera/rpc';
 
 const proxyManagement = hasAnyProperty(Property.ProxyManagement);
 const delegation = hasAnyProperty(Property.FullDelegation, Property.LimitedDelegation, Property.PrivateLimitedDelegation);
-/** The authserver itself, never a user it forwards. */
+/** The authserver itself (never a user it forwards). */
 const tokenIssuer = serviceWithAnyProperty(Property.TokenIssuer);
+/** A user (through a forwarded token) for their own user_id. */
+const selfUser: Rule<{ userId: string }> = (caller, request) =>
+  caller.kind === 'user' && caller.id === request.userId ? undefined : `${caller.id} may act only on their own tokens`;
 
 /**
  * tokenmanager's RPC surface. Each method states who may call it; the token methods answer
@@ -28,8 +32,8 @@ const tokenIssuer = serviceWithAnyProperty(Property.TokenIssuer);
 export function tokenManagerService(instance: InstanceInfo): ServiceDefinition<typeof TokenManagerService> {
   return defineService(TokenManagerService, {
     getToken: notImplemented(delegation, 'GetToken'),
-    updateToken: notImplemented(tokenIssuer, 'UpdateToken'),
-    deleteToken: notImplemented(anyOf(tokenIssuer, proxyManagement), 'DeleteToken'),
+    updateToken: notImplemented(anyOf(tokenIssuer, selfUser), 'UpdateToken'),
+    deleteToken: notImplemented(anyOf(proxyManagement, selfUser, tokenIssuer), 'DeleteToken'),
     getTokensByUserId: notImplemented(proxyManagement, 'GetTokensByUserId'),
     getUserTokensInfo: notImplemented(registeredCaller, 'GetUserTokensInfo'),
     getUsersTokensInfo: notImplemented(proxyManagement, 'GetUsersTokensInfo'),

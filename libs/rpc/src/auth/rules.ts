@@ -29,11 +29,11 @@ export function serviceWithAnyProperty(...properties: Property[]): Rule {
   return (caller, request) => (caller.kind === 'service' ? hasOne(caller, request) : `only services may call this (${caller.id} is a user)`);
 }
 
-/** Allows what any of the rules allows; refused, it gives the first rule's reason. */
+/** Allows what any of the rules allows; refused, it gives every rule's reason. */
 export function anyOf<Req>(...rules: Rule<Req>[]): Rule<Req> {
   return (caller, request) => {
     const reasons = rules.map((rule) => rule(caller, request));
-    return reasons.includes(undefined) ? undefined : reasons[0];
+    return reasons.includes(undefined) ? undefined : [...new Set(reasons)].join('; ');
   };
 }
 
