@@ -7,6 +7,9 @@ import tseslint from 'typescript-eslint';
 const dbLibs = ['typeorm', 'mysql2', 'better-sqlite3', 'sql.js'];
 const idpClientLibs = ['openid-client'];
 const idpServerLibs = ['oidc-provider'];
+const testingOnlyInSpecs = { name: '@tessera/testing', message: 'test support is for *.spec.ts files only' };
+const dbLibsOnlyInStorage = { regex: `^(${dbLibs.map((l) => l.replace('.', '\\.')).join('|')})(/.*)?$`, message: 'database libraries are used only in storage/typeorm/' };
+const typeormOnlyInFactory = { regex: '(^|/)storage/typeorm/|^\\./typeorm/', message: 'only storage/create-token-db.ts imports storage/typeorm/' };
 
 function boundaries({ tests }) {
   const layer = (sourceTag, allowed) => ({
@@ -56,6 +59,22 @@ export default [
     // Test support stays out of production code.
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
     ignores: ['**/*.spec.ts', 'libs/testing/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: '@tessera/testing', message: 'test support is for *.spec.ts files only' }] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [testingOnlyInSpecs] }] },
+  },
+  {
+    // TokenDB's ORM stays behind storage/ (STYLE §1): only storage/typeorm/ uses TypeORM and the
+    // drivers, and only the factory (storage/create-token-db.ts) reaches into storage/typeorm/.
+    files: ['apps/tokenmanager/src/**/*.ts'],
+    ignores: ['apps/tokenmanager/src/storage/typeorm/**', 'apps/tokenmanager/src/testing/**', '**/*.spec.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [testingOnlyInSpecs], patterns: [dbLibsOnlyInStorage, typeormOnlyInFactory] }] },
+  },
+  {
+    files: ['apps/tokenmanager/src/**/*.spec.ts'],
+    ignores: ['apps/tokenmanager/src/storage/typeorm/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [dbLibsOnlyInStorage, typeormOnlyInFactory] }] },
+  },
+  {
+    files: ['apps/tokenmanager/src/storage/create-token-db.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [testingOnlyInSpecs], patterns: [dbLibsOnlyInStorage] }] },
   },
 ];

@@ -725,6 +725,7 @@ test('tessera.yaml is production-shaped: no dev-idp, no inline secret, listeners
 
 const SECRET_USERS: Record<string, string[]> = {
   'tessera-db': ['tokenmanager', 'tokenmanager-migrate'],
+  'tessera-tokendb-keys': ['tokenmanager', 'tokenmanager-migrate'],
   'tessera-idp-client-secrets': ['idp-gateway'],
   'tessera-idp-gateway-state': ['idp-gateway'],
   'tessera-oauth-client-secrets': ['authserver'],

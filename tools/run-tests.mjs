@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { provideMariadb } from './test-mariadb.mjs';
 
 const roots = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const flags = process.argv.slice(2).filter((a) => a.startsWith('-'));
@@ -32,6 +33,13 @@ console.error(`run-tests: ${files.length} files`);
 // A second reporter writes TAP to a file so that the number of tests run can be checked.
 const scratch = mkdtempSync(join(tmpdir(), 'tessera-tests-'));
 const tap = join(scratch, 'report.tap');
+let mariadb;
+try {
+  mariadb = await provideMariadb();
+} catch (error) {
+  console.error(error.message);
+  process.exit(1);
+}
 const result = spawnSync(
   process.execPath,
   [
@@ -40,8 +48,9 @@ const result = spawnSync(
     '--test-reporter=tap', `--test-reporter-destination=${tap}`,
     ...flags, ...files.map((f) => relative(process.cwd(), f)),
   ],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', TESSERA_TEST_MARIADB_URL: mariadb.url } },
 );
+await mariadb.stop();
 const report = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
 rmSync(scratch, { recursive: true, force: true });
 const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, "m").exec(report)?.[1] ?? 0);

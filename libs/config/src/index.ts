@@ -15,6 +15,7 @@ export { propertyName, httpUrl, logLevel, DNS_NAME } from './scalars.js';
 export { PROPERTIES, Property, SERVICE_ONLY_PROPERTIES } from './properties.js';
 export { tlsFilesSchema, type TlsFiles } from './tls-files.js';
 export { databaseSchema, type DatabaseConfig } from './database.js';
+export { encryptionSchema, keyProblem, type EncryptionConfig } from './encryption.js';
 export { idpSchema, idpTypes, type IdpConfig, type IdpType } from './idp.js';
 export { oauthClientSchema, grantTypes, type OAuthClientConfig } from './oauth-client.js';
 export { registrySchema, type RegistryConfig } from './registry.js';

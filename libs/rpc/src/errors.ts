@@ -64,6 +64,14 @@ export class FailedPreconditionError extends ServiceError {
   }
 }
 
+/** A conditional write lost to another writer (an etag that no longer matches): read and retry. */
+export class AbortedError extends ServiceError {
+  override readonly name = 'AbortedError';
+  constructor(message: string, detail?: string) {
+    super(Code.Aborted, message, detail);
+  }
+}
+
 export class UnavailableError extends ServiceError {
   override readonly name = 'UnavailableError';
   constructor(message: string, detail?: string, options?: { cause?: unknown }) {

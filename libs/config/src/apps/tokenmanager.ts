@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { databaseSchema } from '../database.js';
+import { duration } from '../duration.js';
+import { encryptionSchema } from '../encryption.js';
 import { hostPort } from '../host-port.js';
 import { tlsFilesSchema, type TlsFiles } from '../tls-files.js';
 import { upstreamSchema } from '../upstream.js';
@@ -16,6 +18,11 @@ export const tokenmanagerConfigSchema = z.strictObject({
   health: hostPort.optional(),
   tls: tlsFilesSchema.optional(),
   database: databaseSchema,
+  /** The keyring for stored tokens (AES-256-GCM at rest). */
+  encryption: encryptionSchema,
+  /** Lifetime assumed for a refresh token whose expiry neither the IdP nor the token states
+   * (DIRAC: 86,400 s). */
+  defaultRefreshLifetime: duration.default(86_400_000),
   /** The idp-gateway, through which the stored IdP tokens are refreshed, exchanged and revoked. */
   idpGateway: upstreamSchema,
 });

@@ -1,0 +1,65 @@
+import type {
+  After,
+  HistoryEvent,
+  HistoryFilter,
+  NewHistoryEvent,
+  NewRevocation,
+  NewStoredToken,
+  PendingRevocation,
+  StoredToken,
+  StoredTokenWithSecrets,
+} from './model.js';
+
+/**
+ * The stored IdP tokens. Who may change a row: only a transaction that holds its lock
+ * (`current(…, { forUpdate: true })`), so that two writers for one user and provider (an
+ * UpdateToken and a refresh, two replicas) serialize on the row instead of overwriting each other.
+ */
+export interface StoredTokens {
+  /** The user's token for the provider with its secrets; `forUpdate` locks the row (and, on
+   * MariaDB, the gap where it would be) until the transaction ends. */
+  current(userId: string, provider: string, options?: { forUpdate?: boolean }): Promise<StoredTokenWithSecrets | undefined>;
+  /** Metadata of a user's tokens, ordered by provider. */
+  ofUser(userId: string): Promise<StoredToken[]>;
+  /** Metadata of many users' tokens, ordered by (userId, provider), after the given key. */
+  page(userIds: readonly string[], page: After<{ userId: string; provider: string }>): Promise<StoredToken[]>;
+  /** Writes the user's token for the provider, replacing the row if there is one (a new token id). */
+  put(token: NewStoredToken): Promise<StoredToken>;
+  /** Deletes the user's tokens (of one provider, or all); returns what was deleted, with secrets. */
+  remove(userId: string, provider?: string): Promise<StoredTokenWithSecrets[]>;
+}
+
+/** The token history: append-only. */
+export interface TokenHistory {
+  record(event: NewHistoryEvent): Promise<void>;
+  /** Newest first, after the given (occurredAt, eventId). */
+  list(filter: HistoryFilter, page: After<{ occurredAt: Date; eventId: string }>): Promise<HistoryEvent[]>;
+}
+
+/** Revocations to make at IdPs, written in the transaction that retires the token. */
+export interface RevocationOutbox {
+  enqueue(revocation: NewRevocation): Promise<void>;
+  /** Entries whose time has come, oldest first, locked for this transaction; on MariaDB rows another
+   * replica holds are skipped (FOR UPDATE SKIP LOCKED), so each entry is worked by one at a time. */
+  due(now: Date, limit: number): Promise<PendingRevocation[]>;
+  /** How many are waiting, and since when the oldest. */
+  depth(): Promise<{ count: number; oldest: Date | undefined }>;
+}
+
+/** Everything a service may touch inside one transaction. */
+export interface TokenStores {
+  readonly tokens: StoredTokens;
+  readonly history: TokenHistory;
+  readonly outbox: RevocationOutbox;
+}
+
+/**
+ * TokenDB. Services own the transaction: `transaction(work)` runs `work` with stores bound to one
+ * transaction, commits when it resolves and rolls back when it throws; storage never commits. A
+ * transaction that loses a race (deadlock, lock wait timeout, a duplicate insert) is run again,
+ * a few times, from the start.
+ */
+export interface TokenDb {
+  transaction<T>(work: (stores: TokenStores) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
