@@ -48,12 +48,13 @@ export async function provideMariadb() {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-mariadb-'));
   const datadir = join(dir, 'data');
   const user = process.getuid?.() === 0 ? ['--user=root'] : [];
-  const init = spawnSync(found(INSTALL_DB), [`--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...user], { encoding: 'utf8' });
+  // --no-defaults: the machine's my.cnf (its user, datadir and port) is not this server's.
+  const init = spawnSync(found(INSTALL_DB), ['--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...user], { encoding: 'utf8' });
   if (init.status !== 0) throw new Error(`test-mariadb: mariadb-install-db failed: ${init.stderr}`);
   const port = await freePort();
   const server = spawn(
     found(MARIADBD),
-    [`--datadir=${datadir}`, `--socket=${join(dir, 'mysqld.sock')}`, `--port=${port}`, '--bind-address=127.0.0.1', '--skip-grant-tables', '--skip-log-bin', `--pid-file=${join(dir, 'mysqld.pid')}`, '--innodb-buffer-pool-size=64M', ...user],
+    ['--no-defaults', `--datadir=${datadir}`, `--socket=${join(dir, 'mysqld.sock')}`, `--port=${port}`, '--bind-address=127.0.0.1', '--skip-grant-tables', '--skip-log-bin', `--pid-file=${join(dir, 'mysqld.pid')}`, '--innodb-buffer-pool-size=64M', ...user],
     { stdio: 'ignore' },
   );
   for (let i = 0; i < 100 && !(await reachable(port)); i++) await sleep(100);

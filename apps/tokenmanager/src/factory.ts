@@ -1,13 +1,17 @@
-import { Property, requireApp, type TesseraConfig } from '@tessera/config';
+import { checkSecrets, keyProblem, Property, requireApp, type TesseraConfig } from '@tessera/config';
 import { createLogger, type Logger } from '@tessera/observability';
 import { currentInstance, servicePeersActingForUsers, startRpcApp, TlsWatcher, type RpcApp, type UserTokenVerifier } from '@tessera/rpc';
+import { TokenCipher } from './crypto/token-cipher.js';
 import { tokenManagerService } from './rpc/token-manager-service.js';
+import { StoredTokensService } from './services/stored-tokens-service.js';
+import { TokenHistoryService } from './services/token-history-service.js';
+import { openTokenDb } from './storage/create-token-db.js';
 
 export const VERSION = '0.1.0';
 
 export interface TokenManager {
   readonly logger: Logger;
-  /** Binds the listeners named in the configuration (port 0 picks a free port). */
+  /** Opens TokenDB and binds the listeners named in the configuration (port 0 picks a free port). */
   listen(): Promise<RpcApp>;
 }
 
@@ -18,29 +22,65 @@ export interface TokenManagerOptions {
   userTokens?: UserTokenVerifier;
 }
 
+/** Thrown at start-up when TokenDB on MariaDB/MySQL is behind the code: the migration Job has
+ * not run. Serving on an old schema would fail call by call instead. */
+export class SchemaBehindError extends Error {
+  override readonly name = 'SchemaBehindError';
+  constructor() {
+    super('TokenDB has migrations still to apply: run `npm run migrate` (in Kubernetes, the tokenmanager-migrate Job) first');
+  }
+}
+
 /** The composition root's wiring: everything tokenmanager is made of, built from its config. */
 export function buildTokenManager(config: TesseraConfig, options: TokenManagerOptions = {}): TokenManager {
   const app = requireApp(config, 'tokenmanager');
+  checkSecrets(config, ['apps', 'tokenmanager', 'encryption'], keyProblem);
   const logger = options.logger ?? createLogger({ name: 'tokenmanager', level: config.log.level });
   const tls = new TlsWatcher(app.tls, { intervalMs: options.tlsReloadMs, logger, configPath: 'apps.tokenmanager.tls' });
-  const services = [tokenManagerService(currentInstance(VERSION))];
+  const cipher = new TokenCipher(app.encryption);
+  const issuers = new Map(Object.entries(config.idps).map(([name, idp]) => [name, idp.issuer]));
   // The authserver forwards a user's token when it asks on that user's behalf (GetMyTokensInfo).
   const callers = servicePeersActingForUsers({ verifier: options.userTokens, mayForward: (service) => service.properties.has(Property.TokenIssuer) });
   return {
     logger,
-    listen: () =>
-      startRpcApp({
-        name: 'tokenmanager',
-        services,
-        logger,
-        tls,
-        trustDomain: config.trustDomain,
-        properties: (id) => config.registry.services[id]?.properties,
-        callers,
-        grpc: app.grpc,
-        connect: app.connect,
-        metrics: app.metrics,
-        health: app.health,
-      }),
+    async listen() {
+      const tokenDb = await openTokenDb(app.database, cipher);
+      try {
+        // The embedded SQLite database has one user, this process: it migrates it itself.
+        if (app.database.type === 'sqlite') {
+          const applied = await tokenDb.migrate();
+          if (applied.length > 0) logger.info({ applied }, 'TokenDB migrated');
+        } else if (await tokenDb.pending()) {
+          throw new SchemaBehindError();
+        }
+        const services = {
+          storedTokens: new StoredTokensService(tokenDb.db, config.registry, issuers, app.defaultRefreshLifetime),
+          history: new TokenHistoryService(tokenDb.db),
+        };
+        const rpc = await startRpcApp({
+          name: 'tokenmanager',
+          services: [tokenManagerService(currentInstance(VERSION), services)],
+          logger,
+          tls,
+          trustDomain: config.trustDomain,
+          properties: (id) => config.registry.services[id]?.properties,
+          callers,
+          grpc: app.grpc,
+          connect: app.connect,
+          metrics: app.metrics,
+          health: app.health,
+        });
+        return {
+          ...rpc,
+          async close(closeOptions) {
+            await rpc.close(closeOptions);
+            await tokenDb.db.close();
+          },
+        };
+      } catch (error) {
+        await tokenDb.db.close();
+        throw error;
+      }
+    },
   };
 }

@@ -8,7 +8,7 @@ const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * The keyring that encrypts stored tokens at rest (AES-256-GCM). Every key is 32 random bytes,
  * base64-encoded (`openssl rand -base64 32`), named by an id that is stored with each row. New
  * rows are written under `activeKey`; the others still decrypt, so a key is rotated by adding a
- * new one, making it active, re-encrypting (`npm run migrate -w @tessera/tokenmanager -- --reencrypt`),
+ * new one, making it active, re-encrypting (`npm run migrate -- --reencrypt`),
  * and only then removing the old one.
  */
 export const encryptionSchema = z

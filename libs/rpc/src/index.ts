@@ -1,4 +1,4 @@
-export { callerKey, callerOf, peerKey, type Caller, type ServiceCaller, type UserCaller, type Peer, type PropertyLookup } from './auth/caller.js';
+export { callerKey, callerOf, peerKey, remoteAddressKey, type Caller, type ServiceCaller, type UserCaller, type Peer, type PropertyLookup } from './auth/caller.js';
 export {
   servicePeers,
   bearerUsers,

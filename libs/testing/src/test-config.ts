@@ -22,6 +22,8 @@ export function testEnv(pki: TestPki, extra: Record<string, string> = {}): Recor
   env.TESSERA__APPS__TOKENMANAGER__HEALTH = '127.0.0.1:0';
   env.TESSERA__APPS__IDPGATEWAY__HEALTH = '127.0.0.1:0';
   env.TESSERA__APPS__AUTHSERVER__HTTP = '127.0.0.1:0';
+  // Each tokenmanager a test starts has a TokenDB of its own, never the dev stack's file.
+  env.TESSERA__APPS__TOKENMANAGER__DATABASE__PATH = ':memory:';
   return { ...env, ...extra };
 }
 

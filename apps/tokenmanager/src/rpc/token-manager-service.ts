@@ -1,4 +1,5 @@
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
+import type { HandlerContext } from '@connectrpc/connect';
 import { Property } from '@tessera/config';
 import { TokenManagerService, tokenmanagerV1 } from '@tessera/contracts';
 import {
@@ -7,45 +8,143 @@ import {
   callerOf,
   defineService,
   hasAnyProperty,
+  InvalidArgumentError,
   notImplemented,
   pingAnswer,
-  registeredCaller,
   serviceWithAnyProperty,
   type Caller,
   type InstanceInfo,
   type Rule,
   type ServiceDefinition,
 } from '@tessera/rpc';
+import type { StoredTokensService } from '../services/stored-tokens-service.js';
+import type { TokenHistoryService } from '../services/token-history-service.js';
+import { decodePageToken, encodePageToken, pageSize } from './paging.js';
+import { requestContext } from './request-context.js';
+import { historyActionOf, historyEvent, tokenInfo } from './token-info.js';
 
 const proxyManagement = hasAnyProperty(Property.ProxyManagement);
 const delegation = hasAnyProperty(Property.FullDelegation, Property.LimitedDelegation, Property.PrivateLimitedDelegation);
 /** The authserver itself (never a user it forwards). */
 const tokenIssuer = serviceWithAnyProperty(Property.TokenIssuer);
-/** A user (through a forwarded token) for their own user_id. */
+/** A user (through a forwarded token) for their own user_id; an empty user_id means oneself. */
 const selfUser: Rule<{ userId: string }> = (caller, request) =>
-  caller.kind === 'user' && caller.id === request.userId ? undefined : `${caller.id} may act only on their own tokens`;
+  caller.kind === 'user' && (request.userId === caller.id || request.userId === '') ? undefined : `${caller.id} may act only on their own tokens`;
+
+export interface TokenManagerServices {
+  storedTokens: StoredTokensService;
+  history: TokenHistoryService;
+}
+
+/** The user a request is about: its user_id, else the calling user; a service must name one. */
+function targetUser(request: { userId: string }, caller: Caller): string {
+  if (request.userId !== '') return request.userId;
+  if (caller.kind === 'user') return caller.id;
+  throw new InvalidArgumentError('user_id is required');
+}
+
+const isTokenKey = (k: unknown): k is { userId: string; provider: string } =>
+  typeof k === 'object' && k !== null && typeof (k as { userId?: unknown }).userId === 'string' && typeof (k as { provider?: unknown }).provider === 'string';
+const isEventKey = (k: unknown): k is { at: number; id: string } =>
+  typeof k === 'object' && k !== null && Number.isFinite((k as { at?: unknown }).at) && typeof (k as { id?: unknown }).id === 'string';
 
 /**
- * tokenmanager's RPC surface. Each method states who may call it; the token methods answer
- * UNIMPLEMENTED until TokenDB lands, but their rules are already the ones DESIGN §4 gives.
+ * tokenmanager's RPC surface: each method states who may call it (the contract's rule), parses,
+ * calls a service and maps its domain answer. GetToken and AuditTokens come with their services.
  */
-export function tokenManagerService(instance: InstanceInfo): ServiceDefinition<typeof TokenManagerService> {
+export function tokenManagerService(instance: InstanceInfo, services: TokenManagerServices): ServiceDefinition<typeof TokenManagerService> {
+  const { storedTokens, history } = services;
+  const infos = async (userId: string) => ({ tokens: (await storedTokens.ofUser(userId)).map(tokenInfo) });
   return defineService(TokenManagerService, {
     getToken: notImplemented(delegation, 'GetToken'),
-    updateToken: notImplemented(anyOf(tokenIssuer, selfUser), 'UpdateToken'),
-    deleteToken: notImplemented(anyOf(proxyManagement, selfUser, tokenIssuer), 'DeleteToken'),
-    getTokensByUserId: notImplemented(proxyManagement, 'GetTokensByUserId'),
-    getUserTokensInfo: notImplemented(registeredCaller, 'GetUserTokensInfo'),
-    getUsersTokensInfo: notImplemented(proxyManagement, 'GetUsersTokensInfo'),
-    listTokenHistory: notImplemented(proxyManagement, 'ListTokenHistory'),
+    updateToken: {
+      allow: anyOf(tokenIssuer, selfUser),
+      async handle(request, context) {
+        const caller = callerOf(context);
+        const set = request.tokenSet;
+        const outcome = await storedTokens.update(
+          {
+            userId: targetUser(request, caller),
+            provider: request.provider,
+            subject: request.subject,
+            clientId: request.clientId,
+            secrets: { accessToken: set?.accessToken ?? '', refreshToken: set?.refreshToken ?? '' },
+            tokenType: set?.tokenType ?? '',
+            scopes: set?.scopes ?? [],
+            issuedAt: set?.issuedAt ? timestampDate(set.issuedAt) : undefined,
+            expiresAt: set?.expiresAt ? timestampDate(set.expiresAt) : undefined,
+            refreshExpiresAt: set?.refreshExpiresAt ? timestampDate(set.refreshExpiresAt) : undefined,
+            claims: request.idTokenClaims as { iss?: unknown; sub?: unknown } | undefined,
+            defaultRefreshLifetimeMs: request.defaultRefreshLifetime ? Number(request.defaultRefreshLifetime.seconds) * 1000 : undefined,
+            etag: request.etag,
+          },
+          requestContext(context),
+        );
+        return { token: tokenInfo(outcome.token), supersededCount: outcome.supersededCount, keptStored: outcome.keptStored };
+      },
+    },
+    deleteToken: {
+      allow: anyOf(proxyManagement, selfUser, tokenIssuer),
+      async handle(request, context) {
+        const done = await storedTokens.delete(
+          { userId: request.userId, provider: request.provider, revokeUpstream: request.revokeUpstream, reason: request.reason },
+          requestContext(context),
+        );
+        return { deletedCount: done.deleted, revocationsQueued: done.revocationsQueued };
+      },
+    },
+    getTokensByUserId: {
+      allow: proxyManagement,
+      handle: (request) => {
+        if (request.userId === '') throw new InvalidArgumentError('user_id is required');
+        return infos(request.userId);
+      },
+    },
+    getUserTokensInfo: {
+      allow: anyOf(selfUser, proxyManagement),
+      handle: (request, context) => infos(targetUser(request, callerOf(context))),
+    },
+    getUsersTokensInfo: {
+      allow: proxyManagement,
+      async handle(request) {
+        const limit = pageSize(request.pageSize);
+        const filter = { userIds: [...request.userIds].sort() };
+        const after = decodePageToken(request.pageToken, filter, isTokenKey);
+        const page = await storedTokens.page(filter.userIds, after, limit + 1);
+        const shown = page.slice(0, limit);
+        const last = shown.at(-1);
+        return { tokens: shown.map(tokenInfo), nextPageToken: page.length > limit && last ? encodePageToken({ userId: last.userId, provider: last.provider }, filter) : '' };
+      },
+    },
+    listTokenHistory: {
+      // A user lists their own history; everyone's, or another user's, needs ProxyManagement.
+      allow: anyOf<{ userId: string }>((caller, request) => (caller.kind === 'user' && request.userId === caller.id ? undefined : `${caller.id} may list only their own history`), proxyManagement),
+      async handle(request) {
+        const limit = pageSize(request.pageSize);
+        const actions = request.actions.map((a) => historyActionOf(a) ?? invalidAction(a));
+        const filter = {
+          ...(request.userId ? { userId: request.userId } : {}),
+          ...(request.provider ? { provider: request.provider } : {}),
+          ...(actions.length > 0 ? { actions } : {}),
+          ...(request.startTime ? { from: timestampDate(request.startTime) } : {}),
+          ...(request.endTime ? { until: timestampDate(request.endTime) } : {}),
+        };
+        const key = decodePageToken(request.pageToken, filter, isEventKey);
+        const events = await history.list(filter, key ? { occurredAt: new Date(key.at), eventId: key.id } : undefined, limit + 1);
+        const shown = events.slice(0, limit);
+        const last = shown.at(-1);
+        return { events: shown.map(historyEvent), nextPageToken: events.length > limit && last ? encodePageToken({ at: last.occurredAt.getTime(), id: last.eventId }, filter) : '' };
+      },
+    },
     auditTokens: notImplemented(proxyManagement, 'AuditTokens'),
     ping: { allow: anyCaller, handle: () => pingAnswer(TokenManagerService, instance) },
-    echo: {
-      allow: anyCaller,
-      handle: (request) => ({ message: request.message }),
-    },
-    whoami: { allow: anyCaller, handle: (_request, context) => whoami(callerOf(context)) },
+    echo: { allow: anyCaller, handle: (request) => ({ message: request.message }) },
+    whoami: { allow: anyCaller, handle: (_request, context: HandlerContext) => whoami(callerOf(context)) },
   });
+}
+
+function invalidAction(value: number): never {
+  throw new InvalidArgumentError(`actions: ${value} is not a history action`);
 }
 
 function whoami(caller: Caller) {
@@ -57,8 +156,6 @@ function whoami(caller: Caller) {
     dnsSans: [...(service?.dnsNames ?? [])],
     properties: [...caller.properties].sort(),
     ...(service ? { certificateExpiresAt: timestampFromDate(service.certificateNotAfter), certificateFingerprint: service.certificateFingerprint } : {}),
-    ...(caller.kind === 'user'
-      ? { group: caller.group, forwardedBy: caller.via?.id ?? '', tokenExpiresAt: timestampFromDate(caller.expiresAt) }
-      : {}),
+    ...(caller.kind === 'user' ? { group: caller.group, forwardedBy: caller.via?.id ?? '', tokenExpiresAt: timestampFromDate(caller.expiresAt) } : {}),
   };
 }

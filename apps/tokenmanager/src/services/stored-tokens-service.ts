@@ -31,6 +31,8 @@ export interface StoreOutcome {
 export interface RequestContext {
   actor: Actor;
   requestId: string;
+  /** The calling service's address (the end user's when a trusted service reports it). */
+  ipAddress?: string;
 }
 
 /** The opaque row version UpdateToken's etag compares. */
@@ -60,7 +62,7 @@ export class StoredTokensService {
       request.refreshExpiresAt ?? jwtExpiry(request.secrets.refreshToken) ?? new Date(now.getTime() + (request.defaultRefreshLifetimeMs ?? this.defaultRefreshLifetimeMs));
     if (refreshExpiresAt <= now) throw new InvalidArgumentError(`token_set.refresh_token expired at ${refreshExpiresAt.toISOString()}: the user must log in again`);
     const scopes = [...new Set(request.scopes)].sort();
-    const event = { userId: request.userId, provider: request.provider, actor: context.actor, requestId: context.requestId, scopes };
+    const event = { userId: request.userId, provider: request.provider, actor: context.actor, requestId: context.requestId, ipAddress: context.ipAddress ?? '', scopes };
 
     return this.db.transaction(async (stores) => {
       // The row's lock: a refresh of the same user and provider waits for this to commit.
@@ -105,7 +107,7 @@ export class StoredTokensService {
       const removed = await stores.tokens.remove(request.userId, request.provider || undefined);
       let revocationsQueued = 0;
       for (const token of removed) {
-        const event = { userId: token.userId, provider: token.provider, actor: context.actor, requestId: context.requestId, scopes: token.scopes };
+        const event = { userId: token.userId, provider: token.provider, actor: context.actor, requestId: context.requestId, ipAddress: context.ipAddress ?? '', scopes: token.scopes };
         await stores.history.record({ ...event, action: 'deleted', detail: request.reason });
         if (request.revokeUpstream) {
           await this.#queueRevocation(stores, { ...token, ...token.secrets }, request.reason || 'deleted', event);
@@ -130,7 +132,7 @@ export class StoredTokensService {
     stores: TokenStores,
     token: Pick<StoredTokenWithSecrets, 'userId' | 'provider' | 'clientId'> & TokenSecrets,
     why: string,
-    event: { userId: string; provider: string; actor: Actor; requestId: string; scopes: readonly string[] },
+    event: { userId: string; provider: string; actor: Actor; requestId: string; ipAddress: string; scopes: readonly string[] },
   ): Promise<void> {
     await stores.outbox.enqueue({ userId: token.userId, provider: token.provider, clientId: token.clientId, tokenTypeHint: 'refresh_token', token: token.refreshToken });
     await stores.history.record({ ...event, action: 'revocation_queued', detail: why });

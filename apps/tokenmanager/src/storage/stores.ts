@@ -27,6 +27,8 @@ export interface StoredTokens {
   put(token: NewStoredToken): Promise<StoredToken>;
   /** Deletes the user's tokens (of one provider, or all); returns what was deleted, with secrets. */
   remove(userId: string, provider?: string): Promise<StoredTokenWithSecrets[]>;
+  /** Seals up to `limit` rows under the active key that another key sealed; returns how many. */
+  reencrypt(limit: number): Promise<number>;
 }
 
 /** The token history: append-only. */
@@ -42,6 +44,8 @@ export interface RevocationOutbox {
   /** Entries whose time has come, oldest first, locked for this transaction; on MariaDB rows another
    * replica holds are skipped (FOR UPDATE SKIP LOCKED), so each entry is worked by one at a time. */
   due(now: Date, limit: number): Promise<PendingRevocation[]>;
+  /** As StoredTokens.reencrypt. */
+  reencrypt(limit: number): Promise<number>;
   /** How many are waiting, and since when the oldest. */
   depth(): Promise<{ count: number; oldest: Date | undefined }>;
 }

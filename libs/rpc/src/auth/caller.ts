@@ -46,6 +46,8 @@ export type Peer = ServiceCaller | { readonly kind: 'unidentified'; readonly rea
 
 /** Set by the servers from the connection; read by the caller resolver. */
 export const peerKey = createContextKey<Peer | undefined>(undefined, { description: 'verified mTLS peer' });
+/** The network address of the connection's other end (`ip:port`), set by the servers. */
+export const remoteAddressKey = createContextKey<string>('', { description: 'remote address of the connection' });
 /** Set by the RPC edge once the caller is resolved; read by handlers through `callerOf`. */
 export const callerKey = createContextKey<Caller | undefined>(undefined, { description: 'authenticated caller' });
 

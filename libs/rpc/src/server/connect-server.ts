@@ -8,7 +8,7 @@ import { createSecureServer, type Http2SecureServer, type Http2ServerRequest, ty
 import { formatHostPort } from '@tessera/config';
 import { listen } from '@tessera/observability';
 import type { Logger } from 'pino';
-import { peerKey, type Peer } from '../auth/caller.js';
+import { peerKey, remoteAddressKey, type Peer } from '../auth/caller.js';
 import type { CallerResolver } from '../auth/caller-resolver.js';
 import type { ServiceIdentities } from '../auth/service-identities.js';
 import { MIN_TLS_VERSION, secureContextOptions } from '../tls/tls-material.js';
@@ -53,7 +53,10 @@ export async function startConnectServer(host: string, port: number, options: Co
       router.service(HealthService, health.impl());
       for (const definition of options.services) router.service(definition.service, bindService(definition, bind));
     },
-    contextValues: (req) => createContextValues().set(peerKey, peerOf(req)),
+    contextValues: (req) => {
+      const socket = req.socket as TLSSocket;
+      return createContextValues().set(peerKey, peerOf(req)).set(remoteAddressKey, `${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`);
+    },
   });
   const server: Http2SecureServer = createSecureServer(
     {

@@ -9,7 +9,7 @@ import { formatHostPort } from '@tessera/config';
 import { HealthService } from '@tessera/contracts';
 import { listen } from '@tessera/observability';
 import type { Logger } from 'pino';
-import { peerKey, type Peer } from '../auth/caller.js';
+import { peerKey, remoteAddressKey, type Peer } from '../auth/caller.js';
 import type { CallerResolver } from '../auth/caller-resolver.js';
 import type { ServiceIdentities } from '../auth/service-identities.js';
 import { MIN_TLS_VERSION, secureContextOptions, type TlsMaterial } from '../tls/tls-material.js';
@@ -77,7 +77,7 @@ export async function startGrpcServer(host: string, port: number, options: GrpcS
   const peers = new WeakMap<PeerCertificate, Peer>();
   const contextValues: ContextValuesFactory = (call) => {
     const certificate = call.getAuthContext().sslPeerCertificate;
-    return createContextValues().set(peerKey, certificate && peers.get(certificate));
+    return createContextValues().set(peerKey, certificate && peers.get(certificate)).set(remoteAddressKey, call.getPeer());
   };
   const add = (target: Server, service: DescService, impl: ServiceImpl<DescService>, values: ContextValuesFactory) => {
     const { definition, handlers } = toGrpcService(service, impl, values, shutdownSignal.signal);

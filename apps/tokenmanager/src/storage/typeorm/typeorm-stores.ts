@@ -108,6 +108,20 @@ class TypeormStoredTokens implements StoredTokens {
     return toStoredToken(await repository.save(row));
   }
 
+  async reencrypt(limit: number) {
+    const repository = this.manager.getRepository(IdpTokenEntity);
+    const query = repository.createQueryBuilder('t').where('t.encryptionKeyId <> :active', { active: this.cipher.activeKeyId }).orderBy('t.id', 'ASC').take(limit);
+    if (this.canLock) query.setLock('pessimistic_write').setOnLocked('skip_locked');
+    const rows = await query.getMany();
+    for (const row of rows) {
+      const { secrets } = this.#withSecrets(row);
+      const seal = (value: string, column: 'access_token' | 'refresh_token') => (value === '' ? '' : this.cipher.seal(value, tokenAad(row, column)).value);
+      // The version is not bumped: the token is the same, only its envelope changed.
+      await repository.update({ id: row.id! }, { accessToken: seal(secrets.accessToken, 'access_token'), refreshToken: seal(secrets.refreshToken, 'refresh_token'), encryptionKeyId: this.cipher.activeKeyId });
+    }
+    return rows.length;
+  }
+
   async remove(userId: string, provider?: string) {
     const repository = this.manager.getRepository(IdpTokenEntity);
     const rows = await repository.find({ where: provider ? { userId, provider } : { userId }, order: { provider: 'ASC' } });
@@ -208,6 +222,19 @@ class TypeormRevocationOutbox implements RevocationOutbox {
       nextAttemptAt: row.nextAttemptAt,
       createdAt: row.createdAt,
     }));
+  }
+
+  async reencrypt(limit: number) {
+    const repository = this.manager.getRepository(RevocationEntity);
+    const query = repository.createQueryBuilder('r').where('r.encryptionKeyId <> :active', { active: this.cipher.activeKeyId }).orderBy('r.id', 'ASC').take(limit);
+    if (this.canLock) query.setLock('pessimistic_write').setOnLocked('skip_locked');
+    const rows = await query.getMany();
+    for (const row of rows) {
+      const aad = revocationAad(row.entryId, row.userId, row.provider);
+      const sealed = this.cipher.seal(this.cipher.open({ keyId: row.encryptionKeyId, value: row.token }, aad), aad);
+      await repository.update({ id: row.id! }, { token: sealed.value, encryptionKeyId: sealed.keyId });
+    }
+    return rows.length;
   }
 
   async depth() {
