@@ -50,7 +50,10 @@ export async function provideMariadb() {
   const user = process.getuid?.() === 0 ? ['--user=root'] : [];
   // --no-defaults: the machine's my.cnf (its user, datadir and port) is not this server's.
   const init = spawnSync(found(INSTALL_DB), ['--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...user], { encoding: 'utf8' });
-  if (init.status !== 0) throw new Error(`test-mariadb: mariadb-install-db failed: ${init.stderr}`);
+  if (init.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`test-mariadb: mariadb-install-db failed: ${init.stderr}`);
+  }
   const port = await freePort();
   const server = spawn(
     found(MARIADBD),
@@ -58,7 +61,11 @@ export async function provideMariadb() {
     { stdio: 'ignore' },
   );
   for (let i = 0; i < 100 && !(await reachable(port)); i++) await sleep(100);
-  if (!(await reachable(port))) throw new Error('test-mariadb: the throwaway mariadbd did not start');
+  if (!(await reachable(port))) {
+    server.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error('test-mariadb: the throwaway mariadbd did not start');
+  }
   return {
     url: `mysql://root@127.0.0.1:${port}`,
     async stop() {
