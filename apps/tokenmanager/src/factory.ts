@@ -3,9 +3,11 @@ import { createLogger, type Logger } from '@tessera/observability';
 import { currentInstance, servicePeersActingForUsers, startRpcApp, TlsWatcher, type RpcApp, type UserTokenVerifier } from '@tessera/rpc';
 import { TokenCipher } from './crypto/token-cipher.js';
 import { tokenManagerService } from './rpc/token-manager-service.js';
+import { AccessTokenService } from './services/access-token-service.js';
 import { StoredTokensService } from './services/stored-tokens-service.js';
 import { TokenHistoryService } from './services/token-history-service.js';
 import { openTokenDb } from './storage/create-token-db.js';
+import { connectIdpGateway } from './upstream/idp-gateway.js';
 
 export const VERSION = '0.1.0';
 
@@ -45,6 +47,7 @@ export function buildTokenManager(config: TesseraConfig, options: TokenManagerOp
     logger,
     async listen() {
       const tokenDb = await openTokenDb(app.database, cipher);
+      const gateway = connectIdpGateway(app.idpGateway, tls);
       try {
         // The embedded SQLite database has one user, this process: it migrates it itself.
         if (app.database.type === 'sqlite') {
@@ -55,7 +58,10 @@ export function buildTokenManager(config: TesseraConfig, options: TokenManagerOp
         }
         const services = {
           storedTokens: new StoredTokensService(tokenDb.db, config.registry, issuers, app.defaultRefreshLifetime),
+          accessTokens: new AccessTokenService(tokenDb.db, config.registry, gateway.client),
           history: new TokenHistoryService(tokenDb.db),
+          registry: config.registry,
+          issuers,
         };
         const rpc = await startRpcApp({
           name: 'tokenmanager',
@@ -74,10 +80,12 @@ export function buildTokenManager(config: TesseraConfig, options: TokenManagerOp
           ...rpc,
           async close(closeOptions) {
             await rpc.close(closeOptions);
+            gateway.close();
             await tokenDb.db.close();
           },
         };
       } catch (error) {
+        gateway.close();
         await tokenDb.db.close();
         throw error;
       }

@@ -60,7 +60,7 @@ test('tokenmanager refuses a schema behind its code; migrate brings it up to dat
   assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
   const migrated = await node('apps/tokenmanager/src/migrate.ts', [], env({ k1 }, 'k1'));
   assert.equal(migrated.code, 0, migrated.stderr);
-  assert.match(migrated.stdout, /"applied":\["TokenDbMariadb1764622800000"\].*TokenDB migrated/);
+  assert.match(migrated.stdout, /"applied":\["TokenDbMariadb1764622800000","AccessTokenCacheMariadb1764626400000"\].*TokenDB migrated/);
   const again = await node('apps/tokenmanager/src/migrate.ts', [], env({ k1 }, 'k1'));
   assert.match(again.stdout, /TokenDB schema is up to date/);
 });

@@ -1,6 +1,6 @@
 import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { HandlerContext } from '@connectrpc/connect';
-import { Property } from '@tessera/config';
+import { Property, type RegistryConfig } from '@tessera/config';
 import { TokenManagerService, tokenmanagerV1 } from '@tessera/contracts';
 import {
   anyCaller,
@@ -11,12 +11,14 @@ import {
   InvalidArgumentError,
   notImplemented,
   pingAnswer,
+  propagate,
   serviceWithAnyProperty,
   type Caller,
   type InstanceInfo,
   type Rule,
   type ServiceDefinition,
 } from '@tessera/rpc';
+import type { AccessTokenService } from '../services/access-token-service.js';
 import type { StoredTokensService } from '../services/stored-tokens-service.js';
 import type { TokenHistoryService } from '../services/token-history-service.js';
 import { decodePageToken, encodePageToken, pageSize } from './paging.js';
@@ -24,7 +26,6 @@ import { requestContext } from './request-context.js';
 import { historyActionOf, historyEvent, tokenInfo } from './token-info.js';
 
 const proxyManagement = hasAnyProperty(Property.ProxyManagement);
-const delegation = hasAnyProperty(Property.FullDelegation, Property.LimitedDelegation, Property.PrivateLimitedDelegation);
 /** The authserver itself (never a user it forwards). */
 const tokenIssuer = serviceWithAnyProperty(Property.TokenIssuer);
 /** A user (through a forwarded token) for their own user_id; an empty user_id means oneself. */
@@ -33,7 +34,24 @@ const selfUser: Rule<{ userId: string }> = (caller, request) =>
 
 export interface TokenManagerServices {
   storedTokens: StoredTokensService;
+  accessTokens: AccessTokenService;
   history: TokenHistoryService;
+  registry: RegistryConfig;
+  issuers: ReadonlyMap<string, string>;
+}
+
+/**
+ * GetToken's rule (the contract's): FullDelegation or LimitedDelegation for any user and for client
+ * tokens; PrivateLimitedDelegation only for the calling user's own user_id, in a group that has it.
+ */
+function mayGetToken(registry: RegistryConfig): Rule<{ userId: string; group: string }> {
+  return (caller, request) => {
+    if (caller.properties.has(Property.FullDelegation) || caller.properties.has(Property.LimitedDelegation)) return undefined;
+    if (!caller.properties.has(Property.PrivateLimitedDelegation)) return `${caller.id} needs one of the properties FullDelegation, LimitedDelegation, PrivateLimitedDelegation`;
+    if (caller.kind !== 'user' || request.userId !== caller.id) return `${caller.id} may obtain tokens only for themselves (PrivateLimitedDelegation)`;
+    if (!registry.groups[request.group]?.properties.includes(Property.PrivateLimitedDelegation)) return `group ${request.group || '(none)'} does not allow PrivateLimitedDelegation`;
+    return undefined;
+  };
 }
 
 /** The user a request is about: its user_id, else the calling user; a service must name one. */
@@ -50,13 +68,35 @@ const isEventKey = (k: unknown): k is { at: number; id: string } =>
 
 /**
  * tokenmanager's RPC surface: each method states who may call it (the contract's rule), parses,
- * calls a service and maps its domain answer. GetToken and AuditTokens come with their services.
+ * calls a service and maps its domain answer. AuditTokens comes with its service.
  */
 export function tokenManagerService(instance: InstanceInfo, services: TokenManagerServices): ServiceDefinition<typeof TokenManagerService> {
-  const { storedTokens, history } = services;
+  const { storedTokens, accessTokens, history, registry, issuers } = services;
   const infos = async (userId: string) => ({ tokens: (await storedTokens.ofUser(userId)).map(tokenInfo) });
   return defineService(TokenManagerService, {
-    getToken: notImplemented(delegation, 'GetToken'),
+    getToken: {
+      allow: mayGetToken(registry),
+      async handle(request, context) {
+        const minLifetimeMs = request.minLifetime ? Number(request.minLifetime.seconds) * 1000 + Math.floor(request.minLifetime.nanos / 1e6) : 0;
+        if (minLifetimeMs < 0) throw new InvalidArgumentError('min_lifetime must not be negative');
+        const token = await accessTokens.get(
+          { userId: request.userId, group: request.group, provider: request.provider, scopes: request.scopes, audience: request.audience, minLifetimeMs, skipCache: request.skipCache },
+          requestContext(context),
+          propagate(context),
+        );
+        return {
+          accessToken: token.accessToken,
+          tokenType: token.tokenType,
+          expiresAt: timestampFromDate(token.expiresAt),
+          scopes: [...token.scopes],
+          audience: token.audience,
+          provider: token.provider,
+          issuer: issuers.get(token.provider) ?? '',
+          group: token.group,
+          cached: token.cached,
+        };
+      },
+    },
     updateToken: {
       allow: anyOf(tokenIssuer, selfUser),
       async handle(request, context) {

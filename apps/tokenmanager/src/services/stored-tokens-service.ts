@@ -92,6 +92,8 @@ export class StoredTokensService {
       let supersededCount = 0;
       if (current && current.secrets.refreshToken !== request.secrets.refreshToken) {
         supersededCount = 1;
+        // Access tokens of the old grant die with its revocation.
+        await stores.cache.forget(request.userId, request.provider);
         await stores.history.record({ ...event, action: 'superseded', scopes: current.scopes, detail: `replaced ${current.tokenId}` });
         await this.#queueRevocation(stores, { ...current, ...current.secrets }, `superseded by ${stored.tokenId}`, event);
       }
@@ -105,6 +107,7 @@ export class StoredTokensService {
     if (request.reason.length > 256) throw new InvalidArgumentError('reason must be at most 256 characters');
     return this.db.transaction(async (stores) => {
       const removed = await stores.tokens.remove(request.userId, request.provider || undefined);
+      await stores.cache.forget(request.userId, request.provider || undefined);
       let revocationsQueued = 0;
       for (const token of removed) {
         const event = { userId: token.userId, provider: token.provider, actor: context.actor, requestId: context.requestId, ipAddress: context.ipAddress ?? '', scopes: token.scopes };

@@ -110,3 +110,25 @@ export interface After<K> {
   readonly after?: K;
   readonly limit: number;
 }
+
+/** An access token in the shared cache (one per user, provider, scopes and audience). */
+export interface CachedAccessToken {
+  /** '' for a VO's client token. */
+  readonly userId: string;
+  readonly provider: string;
+  readonly cacheKey: string;
+  readonly accessToken: string;
+  readonly tokenType: string;
+  readonly scopes: readonly string[];
+  readonly audience: string;
+  readonly expiresAt: Date;
+}
+
+/** What a refresh changes on the stored token: a rotated refresh token, when it was last used,
+ * or that the IdP rejected the grant. */
+export interface StoredTokenChange {
+  readonly refreshToken?: string;
+  readonly refreshExpiresAt?: Date;
+  readonly revokedAt?: Date;
+  readonly lastUsedAt?: Date;
+}

@@ -1,5 +1,7 @@
 import type {
   After,
+  CachedAccessToken,
+  StoredTokenChange,
   HistoryEvent,
   HistoryFilter,
   NewHistoryEvent,
@@ -27,8 +29,22 @@ export interface StoredTokens {
   put(token: NewStoredToken): Promise<StoredToken>;
   /** Deletes the user's tokens (of one provider, or all); returns what was deleted, with secrets. */
   remove(userId: string, provider?: string): Promise<StoredTokenWithSecrets[]>;
+  /** Changes the row in place (same token id, next version): call only under its lock. */
+  change(userId: string, provider: string, change: StoredTokenChange): Promise<void>;
   /** Seals up to `limit` rows under the active key that another key sealed; returns how many. */
   reencrypt(limit: number): Promise<number>;
+}
+
+/**
+ * The shared access-token cache. An entry is written by whoever holds the stored token's row lock
+ * (the refresh that obtained it), or for client tokens by whoever obtained one; readers need no
+ * lock: an entry is only ever replaced whole.
+ */
+export interface AccessTokenCache {
+  get(userId: string, provider: string, cacheKey: string): Promise<CachedAccessToken | undefined>;
+  put(entry: CachedAccessToken): Promise<void>;
+  /** Drops a user's entries (of one provider, or all): the stored token behind them is gone. */
+  forget(userId: string, provider?: string): Promise<void>;
 }
 
 /** The token history: append-only. */
@@ -53,6 +69,7 @@ export interface RevocationOutbox {
 /** Everything a service may touch inside one transaction. */
 export interface TokenStores {
   readonly tokens: StoredTokens;
+  readonly cache: AccessTokenCache;
   readonly history: TokenHistory;
   readonly outbox: RevocationOutbox;
 }

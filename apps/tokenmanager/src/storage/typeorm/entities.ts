@@ -147,4 +147,42 @@ export const RevocationEntity = new EntitySchema<RevocationRow>({
   indices: [{ name: 'ix_revocation_outbox_next', columns: ['nextAttemptAt'] }],
 });
 
-export const ENTITIES = [IdpTokenEntity, TokenHistoryEntity, RevocationEntity];
+export interface CachedAccessTokenRow {
+  id?: number;
+  /** '' for a VO's client token (client credentials). */
+  userId: string;
+  provider: string;
+  /** SHA-256 of the sorted scopes and the audience: one entry per distinct request. */
+  cacheKey: string;
+  /** Sealed. */
+  accessToken: string;
+  encryptionKeyId: string;
+  tokenType: string;
+  scopes: string[];
+  audience: string;
+  expiresAt: Date;
+  createdAt: Date;
+}
+
+/** The shared access-token cache: what one replica obtained, every replica serves. */
+export const CachedAccessTokenEntity = new EntitySchema<CachedAccessTokenRow>({
+  name: 'CachedAccessToken',
+  tableName: 'access_token_cache',
+  columns: {
+    id: { type: 'integer', primary: true, generated: 'increment' },
+    userId: { type: 'varchar', length: 128, name: 'user_id' },
+    provider: { type: 'varchar', length: 128 },
+    cacheKey: { type: 'varchar', length: 64, name: 'cache_key' },
+    accessToken: { type: 'text', name: 'access_token' },
+    encryptionKeyId: { type: 'varchar', length: 64, name: 'encryption_key_id' },
+    tokenType: { type: 'varchar', length: 32, name: 'token_type' },
+    scopes: { type: 'text', name: 'scope', transformer: scopeList },
+    audience: { type: 'varchar', length: 512 },
+    expiresAt: time('expires_at'),
+    createdAt: time('created_at'),
+  },
+  uniques: [{ name: 'uq_access_token_cache_entry', columns: ['userId', 'provider', 'cacheKey'] }],
+  indices: [{ name: 'ix_access_token_cache_expiry', columns: ['expiresAt'] }],
+});
+
+export const ENTITIES = [IdpTokenEntity, TokenHistoryEntity, RevocationEntity, CachedAccessTokenEntity];

@@ -19,7 +19,7 @@ for (const dialect of DIALECTS) {
         await dataSource.runMigrations();
         const drift = await dataSource.driver.createSchemaBuilder().log();
         assert.deepEqual(drift.upQueries.map((q) => q.query), [], 'the entities match the migrated schema');
-        await dataSource.undoLastMigration();
+        for (let n = dataSource.migrations.length; n > 0; n--) await dataSource.undoLastMigration();
         const tables = await dataSource.query(dialect === 'mariadb' ? 'SHOW TABLES' : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
         assert.deepEqual((tables as Record<string, string>[]).map((t) => Object.values(t)[0]).filter((n) => n !== 'tessera_migrations'), []);
       } finally {

@@ -2,6 +2,8 @@ import { Brackets, In, type EntityManager } from 'typeorm';
 import type { TokenCipher } from '../../crypto/token-cipher.js';
 import type {
   After,
+  CachedAccessToken,
+  StoredTokenChange,
   HistoryAction,
   HistoryEvent,
   HistoryFilter,
@@ -12,8 +14,8 @@ import type {
   StoredToken,
   StoredTokenWithSecrets,
 } from '../model.js';
-import type { RevocationOutbox, StoredTokens, TokenHistory, TokenStores } from '../stores.js';
-import { IdpTokenEntity, RevocationEntity, TokenHistoryEntity, type IdpTokenRow, type TokenHistoryRow } from './entities.js';
+import type { AccessTokenCache, RevocationOutbox, StoredTokens, TokenHistory, TokenStores } from '../stores.js';
+import { CachedAccessTokenEntity, IdpTokenEntity, RevocationEntity, TokenHistoryEntity, type IdpTokenRow, type TokenHistoryRow } from './entities.js';
 import { timeOrderedId } from './ids.js';
 
 /** Where a sealed value lives: its associated data (token-cipher.ts). */
@@ -106,6 +108,24 @@ class TypeormStoredTokens implements StoredTokens {
       updatedAt: now,
     };
     return toStoredToken(await repository.save(row));
+  }
+
+  async change(userId: string, provider: string, change: StoredTokenChange) {
+    const repository = this.manager.getRepository(IdpTokenEntity);
+    const row = await repository.findOne({ where: { userId, provider } });
+    if (!row) return;
+    const update: Partial<IdpTokenRow> = { version: row.version + 1, updatedAt: new Date() };
+    if (change.refreshToken !== undefined) {
+      // Sealed under the active key: the row's other value is re-sealed with it, so one key id
+      // describes the row.
+      const { secrets } = this.#withSecrets(row);
+      const seal = (value: string, column: 'access_token' | 'refresh_token') => (value === '' ? '' : this.cipher.seal(value, tokenAad(row, column)).value);
+      Object.assign(update, { refreshToken: seal(change.refreshToken, 'refresh_token'), accessToken: seal(secrets.accessToken, 'access_token'), encryptionKeyId: this.cipher.activeKeyId });
+    }
+    if (change.refreshExpiresAt) update.rtExpiresAt = change.refreshExpiresAt;
+    if (change.revokedAt) update.refreshTokenRevokedAt = change.revokedAt;
+    if (change.lastUsedAt) update.lastUsedAt = change.lastUsedAt;
+    await repository.update({ id: row.id! }, update);
   }
 
   async reencrypt(limit: number) {
@@ -243,6 +263,50 @@ class TypeormRevocationOutbox implements RevocationOutbox {
   }
 }
 
+const cacheAad = (entry: Pick<CachedAccessToken, 'userId' | 'provider' | 'cacheKey'>) => `access_token_cache|${entry.userId}|${entry.provider}|${entry.cacheKey}|access_token`;
+
+class TypeormAccessTokenCache implements AccessTokenCache {
+  constructor(
+    private readonly manager: EntityManager,
+    private readonly cipher: TokenCipher,
+  ) {}
+
+  async get(userId: string, provider: string, cacheKey: string): Promise<CachedAccessToken | undefined> {
+    const row = await this.manager.getRepository(CachedAccessTokenEntity).findOne({ where: { userId, provider, cacheKey } });
+    if (!row) return undefined;
+    let accessToken: string;
+    try {
+      accessToken = this.cipher.open({ keyId: row.encryptionKeyId, value: row.accessToken }, cacheAad(row));
+    } catch {
+      return undefined; // a cache entry that does not open is no entry: the token is obtained again
+    }
+    return { userId, provider, cacheKey, accessToken, tokenType: row.tokenType, scopes: row.scopes, audience: row.audience, expiresAt: row.expiresAt };
+  }
+
+  async put(entry: CachedAccessToken): Promise<void> {
+    const repository = this.manager.getRepository(CachedAccessTokenEntity);
+    const sealed = this.cipher.seal(entry.accessToken, cacheAad(entry));
+    const existing = await repository.findOne({ where: { userId: entry.userId, provider: entry.provider, cacheKey: entry.cacheKey } });
+    await repository.save({
+      ...(existing?.id === undefined ? {} : { id: existing.id }),
+      userId: entry.userId,
+      provider: entry.provider,
+      cacheKey: entry.cacheKey,
+      accessToken: sealed.value,
+      encryptionKeyId: sealed.keyId,
+      tokenType: entry.tokenType,
+      scopes: [...entry.scopes],
+      audience: entry.audience,
+      expiresAt: entry.expiresAt,
+      createdAt: new Date(),
+    });
+  }
+
+  async forget(userId: string, provider?: string): Promise<void> {
+    await this.manager.getRepository(CachedAccessTokenEntity).delete(provider ? { userId, provider } : { userId });
+  }
+}
+
 export function typeormStores(manager: EntityManager, cipher: TokenCipher, canLock: boolean): TokenStores {
-  return { tokens: new TypeormStoredTokens(manager, cipher, canLock), history: new TypeormTokenHistory(manager), outbox: new TypeormRevocationOutbox(manager, cipher, canLock) };
+  return { tokens: new TypeormStoredTokens(manager, cipher, canLock), cache: new TypeormAccessTokenCache(manager, cipher), history: new TypeormTokenHistory(manager), outbox: new TypeormRevocationOutbox(manager, cipher, canLock) };
 }

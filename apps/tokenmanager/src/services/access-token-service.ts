@@ -1,0 +1,179 @@
+import { timestampDate } from '@bufbuild/protobuf/wkt';
+import type { CallOptions, Client } from '@connectrpc/connect';
+import type { RegistryConfig } from '@tessera/config';
+import { idpgatewayV1, type IdpGatewayService } from '@tessera/contracts';
+import type { CachedAccessToken } from '../storage/model.js';
+import type { TokenDb, TokenStores } from '../storage/stores.js';
+import { IdpGatewayError } from '../upstream/idp-gateway-error.js';
+import type { RequestContext } from './stored-tokens-service.js';
+import { TokenError, TokenErrorReason } from './token-errors.js';
+import { resolveRequest, type ResolvedRequest, type TokenRequest } from './token-request.js';
+import { jwtExpiry } from './token-times.js';
+
+/** An access token as GetToken answers it. */
+export interface IssuedToken {
+  accessToken: string;
+  tokenType: string;
+  expiresAt: Date;
+  scopes: readonly string[];
+  audience: string;
+  provider: string;
+  group: string;
+  cached: boolean;
+}
+
+type Outcome = { token: IssuedToken } | { error: TokenError };
+
+/**
+ * GetToken: an access token for a user (or a VO's client) from the shared cache when one lives long
+ * enough, else from the IdP through the idp-gateway.
+ *
+ * Who may change what, under which lock: the stored token's row is changed only by a transaction
+ * holding its row lock (FOR UPDATE on MariaDB; SQLite's transactions run one at a time). A cache
+ * miss takes that lock, reads the cache again under it (another replica may just have refreshed),
+ * and only then asks the IdP, holding the lock across the call, so replicas on one database make one
+ * refresh between them; in one process, concurrent misses for one entry share one flight before
+ * they reach the database. A rotated refresh token and the new access token commit together in that
+ * transaction, before the answer leaves.
+ */
+export class AccessTokenService {
+  readonly #flights = new Map<string, Promise<IssuedToken>>();
+
+  constructor(
+    private readonly db: TokenDb,
+    private readonly registry: RegistryConfig,
+    private readonly gateway: Client<typeof IdpGatewayService>,
+  ) {}
+
+  async get(request: TokenRequest, context: RequestContext, call: CallOptions = {}): Promise<IssuedToken> {
+    const resolved = resolveRequest(request, this.registry);
+    if (!resolved.skipCache) {
+      const hit = await this.db.transaction((stores) => stores.cache.get(resolved.userId, resolved.provider, resolved.cacheKey));
+      if (hit && lives(hit.expiresAt, resolved.minLifetimeMs)) return issued(hit, resolved, true);
+    }
+    const flight = `${resolved.userId}\0${resolved.provider}\0${resolved.cacheKey}\0${resolved.minLifetimeMs}\0${resolved.skipCache}`;
+    let shared = this.#flights.get(flight);
+    if (!shared) {
+      shared = this.#obtain(resolved, context, call).finally(() => this.#flights.delete(flight));
+      this.#flights.set(flight, shared);
+    }
+    const token = await shared;
+    if (!lives(token.expiresAt, resolved.minLifetimeMs)) {
+      throw new TokenError(TokenErrorReason.LIFETIME_UNATTAINABLE, `even a new token from ${resolved.provider} lives less than the ${resolved.minLifetimeMs / 1000} s asked for`, { userId: resolved.userId, provider: resolved.provider });
+    }
+    return token;
+  }
+
+  async #obtain(request: ResolvedRequest, context: RequestContext, call: CallOptions): Promise<IssuedToken> {
+    const outcome: Outcome = request.userId === '' ? await this.#clientToken(request, call) : await this.db.transaction((stores) => this.#refresh(stores, request, context, call));
+    if ('error' in outcome) throw outcome.error;
+    return outcome.token;
+  }
+
+  /** Under the stored token's row lock; returns the failure rather than throwing it, so that what
+   * the failure changed (a grant marked dead, the history) commits. */
+  async #refresh(stores: TokenStores, request: ResolvedRequest, context: RequestContext, call: CallOptions): Promise<Outcome> {
+    const { userId, provider } = request;
+    const about = { userId, provider };
+    const now = new Date();
+    const stored = await stores.tokens.current(userId, provider, { forUpdate: true });
+    if (!stored) return { error: new TokenError(TokenErrorReason.NO_STORED_TOKEN, `no stored token for ${userId} at ${provider}: the user must log in`, about) };
+    if (stored.revokedAt) return { error: new TokenError(TokenErrorReason.GRANT_REJECTED, `${provider} rejected ${userId}'s stored grant: the user must log in again`, about) };
+    if (stored.refreshExpiresAt <= now) return { error: new TokenError(TokenErrorReason.REFRESH_TOKEN_EXPIRED, `${userId}'s stored refresh token for ${provider} has expired: the user must log in again`, about) };
+    if (!request.skipCache) {
+      const hit = await stores.cache.get(userId, provider, request.cacheKey);
+      if (hit && lives(hit.expiresAt, request.minLifetimeMs)) return { token: issued(hit, request, true) };
+    }
+    const event = { ...about, actor: context.actor, requestId: context.requestId, ipAddress: context.ipAddress ?? '', group: request.group, scopes: request.scopes };
+    let response: idpgatewayV1.RefreshTokenResponse;
+    try {
+      response = await this.gateway.refreshToken(
+        { provider, refreshToken: stored.secrets.refreshToken, scopes: request.scopes, audiences: request.audience ? [request.audience] : [] },
+        call,
+      );
+    } catch (error) {
+      const failure = refreshFailure(error, about);
+      if (failure.reason === TokenErrorReason.GRANT_REJECTED) {
+        // Under the row lock the stored refresh token is the one just sent: no sibling rotated it,
+        // so the IdP's refusal is about this very grant.
+        await stores.tokens.change(userId, provider, { revokedAt: now });
+        await stores.cache.forget(userId, provider);
+      }
+      await stores.history.record({ ...event, action: 'refresh_failed', detail: error instanceof IdpGatewayError ? error.oauthError || idpgatewayV1.IdpErrorKind[error.kind] : 'idp-gateway unreachable' });
+      return { error: failure };
+    }
+    const set = response.tokenSet;
+    // First thing after the IdP answered: the rotated refresh token, in this transaction.
+    if (response.refreshTokenRotated && set?.refreshToken) {
+      await stores.tokens.change(userId, provider, { refreshToken: set.refreshToken, lastUsedAt: now, ...(set.refreshExpiresAt ? { refreshExpiresAt: timestampDate(set.refreshExpiresAt) } : {}) });
+      await stores.history.record({ ...event, action: 'rotated' });
+    } else {
+      await stores.tokens.change(userId, provider, { lastUsedAt: now });
+    }
+    await stores.history.record({ ...event, action: 'refreshed', scopes: set?.scopes ?? [] });
+    if (response.refusedScopes.length > 0) {
+      return { error: new TokenError(TokenErrorReason.SCOPE_REFUSED, `${provider} refused the scopes ${response.refusedScopes.join(' ')}`, about) };
+    }
+    const entry = this.#entry(request, set);
+    if (!entry) return { error: new TokenError(TokenErrorReason.LIFETIME_UNATTAINABLE, `${provider} issued no access token with a known lifetime`, about) };
+    await stores.cache.put(entry);
+    await stores.history.record({ ...event, action: 'issued', scopes: entry.scopes });
+    return { token: issued(entry, request, false) };
+  }
+
+  /** A VO's own client token (client credentials, DIRAC's pilot case): safe to obtain twice, so
+   * replicas do not lock for it. */
+  async #clientToken(request: ResolvedRequest, call: CallOptions): Promise<Outcome> {
+    const about = { provider: request.provider };
+    let response: idpgatewayV1.ClientCredentialsResponse;
+    try {
+      response = await this.gateway.clientCredentials({ provider: request.provider, scopes: request.scopes, audiences: request.audience ? [request.audience] : [] }, call);
+    } catch (error) {
+      return { error: refreshFailure(error, about) };
+    }
+    const entry = this.#entry(request, response.tokenSet);
+    if (!entry) return { error: new TokenError(TokenErrorReason.LIFETIME_UNATTAINABLE, `${request.provider} issued no access token with a known lifetime`, about) };
+    await this.db.transaction((stores) => stores.cache.put(entry));
+    return { token: issued(entry, request, false) };
+  }
+
+  #entry(request: ResolvedRequest, set: idpgatewayV1.TokenSet | undefined): CachedAccessToken | undefined {
+    if (!set?.accessToken) return undefined;
+    const expiresAt = set.expiresAt ? timestampDate(set.expiresAt) : jwtExpiry(set.accessToken);
+    if (!expiresAt) return undefined;
+    return {
+      userId: request.userId,
+      provider: request.provider,
+      cacheKey: request.cacheKey,
+      accessToken: set.accessToken,
+      tokenType: set.tokenType || 'Bearer',
+      scopes: set.scopes.length > 0 ? [...set.scopes].sort() : request.scopes,
+      audience: request.audience,
+      expiresAt,
+    };
+  }
+}
+
+const lives = (expiresAt: Date, minLifetimeMs: number) => expiresAt.getTime() - Date.now() >= Math.max(minLifetimeMs, 1000);
+
+function issued(entry: CachedAccessToken, request: ResolvedRequest, cached: boolean): IssuedToken {
+  return { accessToken: entry.accessToken, tokenType: entry.tokenType, expiresAt: entry.expiresAt, scopes: entry.scopes, audience: entry.audience, provider: request.provider, group: request.group, cached };
+}
+
+/** The gateway's failure in GetToken's terms (the one adapter from IdpErrorDetail to TokenErrorDetail). */
+function refreshFailure(error: unknown, about: { userId?: string; provider: string }): TokenError {
+  if (!(error instanceof IdpGatewayError)) {
+    // The gateway itself did not answer: retrying GetToken is safe, it re-reads the stored token.
+    return new TokenError(TokenErrorReason.IDP_UNAVAILABLE, 'the idp-gateway is unavailable; retry later', { ...about, retryable: true });
+  }
+  const context = { ...about, oauthError: error.oauthError, retryable: error.retryable, ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }) };
+  switch (error.kind) {
+    case idpgatewayV1.IdpErrorKind.INVALID_GRANT:
+      return new TokenError(TokenErrorReason.GRANT_REJECTED, `${about.provider} rejected the stored grant: the user must log in again`, { ...context, retryable: false });
+    case idpgatewayV1.IdpErrorKind.ACCESS_DENIED:
+    case idpgatewayV1.IdpErrorKind.INVALID_REQUEST:
+      return new TokenError(TokenErrorReason.SCOPE_REFUSED, `${about.provider} refused the request (${error.oauthError || 'invalid request'})`, context);
+    default:
+      return new TokenError(TokenErrorReason.IDP_UNAVAILABLE, error.message, { ...context, retryable: true });
+  }
+}
