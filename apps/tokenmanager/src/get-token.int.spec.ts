@@ -1,0 +1,221 @@
+// GetToken end to end: a user logged in at the real dev-idp through the real idp-gateway (each in
+// its own process, the IdP behind a fault proxy that counts its requests), the IdP tokens stored
+// with UpdateToken, and platform services asking for access tokens over gRPC/mTLS, against two
+// tokenmanager replicas sharing one MariaDB.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createClient, type Client } from '@connectrpc/connect';
+import { status, type ServiceError } from '@grpc/grpc-js';
+import { IdpGatewayService, TokenManagerService, tokenmanagerV1 } from '@tessera/contracts';
+import { createLogger } from '@tessera/observability';
+import { createServiceTransport, TlsWatcher, UnauthenticatedError, type RpcApp, type UserTokenVerifier } from '@tessera/rpc';
+import { Browser, createTestPki, findForm, freePort, grpcJsClient, startAppProcess, startFaultProxy, testConfig, testEnv, type AppProcess, type FaultProxy, type TestPki } from '@tessera/testing';
+import { TokenCipher } from './crypto/token-cipher.js';
+import { buildTokenManager } from './factory.js';
+import { openTokenDb } from './storage/create-token-db.js';
+import { createTestDatabase, type TestDatabase } from './testing/test-databases.js';
+
+const REDIRECT = 'http://127.0.0.1:8080/auth/callback';
+const { TokenErrorDetailSchema } = tokenmanagerV1;
+/** Bob, as the authserver would vouch for him (the JWT verification comes with the authserver). */
+const userTokens: UserTokenVerifier = {
+  async verify(token) {
+    if (token !== 'bob-token') throw new UnauthenticatedError('the access token is not valid');
+    return { id: 'bob', group: 'dirac_user', vo: 'dirac', properties: new Set(['NormalUser', 'PrivateLimitedDelegation'] as const), scopes: [], tokenId: 'jti', expiresAt: new Date(Date.now() + 60_000) };
+  },
+};
+
+let pki: TestPki;
+let proxy: FaultProxy;
+let devIdp: AppProcess;
+let gateway: AppProcess;
+let database: TestDatabase;
+const replicas: RpcApp[] = [];
+let asAuthserver: Client<typeof IdpGatewayService>;
+let authserverTls: TlsWatcher;
+
+const refreshes = () => proxy.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/token')).length;
+
+before(async () => {
+  pki = await createTestPki();
+  const issuerPort = await freePort();
+  proxy = await startFaultProxy('http://127.0.0.1:1', { port: issuerPort });
+  const issuer = proxy.url;
+  devIdp = await startAppProcess('dev-idp', { TESSERA__APPS__DEVIDP__HTTP: '127.0.0.1:0', TESSERA__APPS__DEVIDP__ISSUER: issuer, TESSERA__IDPS__DEV_IDP__ISSUER: issuer, TESSERA__APPS__DEVIDP__TTL__ACCESSTOKEN: '10m' }, [/^dev-idp listening$/]);
+  proxy.setTarget(`http://127.0.0.1:${devIdp.port(/^dev-idp listening$/)}`);
+  gateway = await startAppProcess('idp-gateway', { ...testEnv(pki), TESSERA__IDPS__DEV_IDP__ISSUER: issuer }, [/^gRPC server listening$/]);
+  database = await createTestDatabase('mariadb');
+  const env = {
+    TESSERA__IDPS__DEV_IDP__ISSUER: issuer,
+    TESSERA__APPS__TOKENMANAGER__IDPGATEWAY__ADDRESS: `127.0.0.1:${gateway.port(/^gRPC server listening$/)}`,
+    TESSERA__APPS__TOKENMANAGER__DATABASE__PATH: '',
+    TESSERA__APPS__TOKENMANAGER__DATABASE: JSON.stringify({ type: 'mariadb', url: (database.config as { url: { reveal(): string } }).url.reveal() }),
+  };
+  const config = testConfig(pki, env);
+  const opened = await openTokenDb(config.apps.tokenmanager!.database, new TokenCipher(config.apps.tokenmanager!.encryption));
+  await opened.migrate(); // as the migration Job would, before the replicas start
+  await opened.db.close();
+  for (let i = 0; i < 2; i++) replicas.push(await buildTokenManager(testConfig(pki, env), { userTokens, logger: createLogger({ name: 'tokenmanager', level: 'silent' }) }).listen());
+  authserverTls = new TlsWatcher(pki.files('authserver'));
+  asAuthserver = createClient(IdpGatewayService, createServiceTransport({ address: `127.0.0.1:${gateway.port(/^gRPC server listening$/)}`, serverName: 'idp-gateway', tls: authserverTls }));
+});
+
+after(async () => {
+  for (const replica of replicas) await replica.close({ graceMs: 500 });
+  authserverTls?.stop();
+  await gateway?.stop();
+  await devIdp?.stop();
+  await proxy?.close();
+  await database?.drop();
+  pki?.remove();
+});
+
+const tm = (identity: string, replica = 0) => grpcJsClient(TokenManagerService, `127.0.0.1:${replicas[replica]!.grpcPort}`, pki.material(identity), 'tokenmanager');
+
+/** Logs `user` in at dev-idp through the gateway and stores the tokens as the authserver does. */
+async function loginAndStore(user: string) {
+  const begun = await asAuthserver.beginAuthorization({ provider: 'dev-idp', redirectUri: REDIRECT, groupScopes: ['wlcg.groups:/dirac/user'] });
+  const browser = new Browser();
+  const page = await browser.page(begun.authorizationUrl);
+  const callback = await browser.go(findForm(page).action, { form: { login: user, password: user }, stopAt: REDIRECT });
+  assert.ok(callback instanceof URL);
+  const done = await asAuthserver.completeAuthorization({ sealedState: begun.sealedState, callback: { case: 'callbackUrl', value: callback.href } });
+  const { $typeName: _t, ...tokenSet } = done.tokenSet!;
+  const client = tm('authserver');
+  try {
+    return await client.call('updateToken', { userId: user, provider: 'dev-idp', subject: done.identity!.subject, clientId: tokenSet.clientId, tokenSet });
+  } finally {
+    client.close();
+  }
+}
+
+/** Whether the failure carries a TokenErrorDetail (in grpc-status-details-bin, as a google.rpc.Status). */
+const hasTokenErrorDetail = (e: ServiceError) => {
+  const raw = e.metadata.get('grpc-status-details-bin')[0];
+  return raw instanceof Buffer && raw.includes(Buffer.from(TokenErrorDetailSchema.typeName));
+};
+
+describe('GetToken', () => {
+  test('a platform service gets an access token for alice; the second call is served from the cache on any replica', async () => {
+    await loginAndStore('alice');
+    const before = refreshes();
+    const service = tm('demo-service', 0);
+    const other = tm('demo-service', 1);
+    try {
+      const first = await service.call('getToken', { userId: 'alice', group: 'dirac_user' });
+      assert.equal(first.cached, false);
+      assert.equal(first.provider, 'dev-idp');
+      assert.equal(first.group, 'dirac_user');
+      assert.ok(first.scopes.includes('wlcg.groups:/dirac/user'), `the group's IdP scope: ${first.scopes.join(' ')}`);
+      assert.ok(first.accessToken.length > 20);
+      assert.equal(refreshes() - before, 1, 'one refresh at the IdP');
+      const again = await other.call('getToken', { userId: 'alice', group: 'dirac_user' });
+      assert.equal(again.cached, true, 'the other replica serves what the first obtained');
+      assert.equal(again.accessToken, first.accessToken);
+      assert.equal(refreshes() - before, 1, 'no IdP call for a cache hit');
+      const longer = await service.call('getToken', { userId: 'alice', group: 'dirac_user', minLifetime: { seconds: BigInt(24 * 3600) } }).catch((e: ServiceError) => e);
+      assert.equal((longer as ServiceError).code, status.FAILED_PRECONDITION, 'a lifetime even a new token cannot reach');
+      assert.match((longer as ServiceError).details, /lives less than/);
+    } finally {
+      service.close();
+      other.close();
+    }
+  });
+
+  test('200 concurrent cold GetToken across two replicas make exactly one refresh, and the rotated token is kept', async () => {
+    const clients = [tm('demo-service', 0), tm('demo-service', 1)];
+    const before = refreshes();
+    try {
+      const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => clients[i % 2]!.call('getToken', { userId: 'alice', group: 'dirac_user', scopes: ['profile'] }, { deadlineMs: 30_000 })));
+      assert.equal(refreshes() - before, 1, 'dev-idp saw exactly one refresh');
+      assert.equal(new Set(answers.map((a) => a.accessToken)).size, 1, 'everyone got the one token');
+      // dev-idp rotates refresh tokens and refuses a used one: another refresh works only if the
+      // newest refresh token was stored.
+      const fresh = await clients[0]!.call('getToken', { userId: 'alice', group: 'dirac_user', scopes: ['email'] });
+      assert.equal(fresh.cached, false);
+      assert.equal(refreshes() - before, 2);
+    } finally {
+      clients.forEach((c) => c.close());
+    }
+  });
+
+  test('each caller gets what the contract allows it, and no more', async () => {
+    const admin = tm('demo-admin');
+    const viaAuthserver = tm('authserver');
+    const bob = { 'tessera-user-token': 'Bearer bob-token' };
+    try {
+      await assert.rejects(admin.call('getToken', { userId: 'alice', group: 'dirac_user' }), (e: ServiceError) => e.code === status.PERMISSION_DENIED && /FullDelegation, LimitedDelegation, PrivateLimitedDelegation/.test(e.details));
+      await assert.rejects(viaAuthserver.call('getToken', { userId: 'alice', group: 'dirac_user' }, { metadata: bob }), (e: ServiceError) => e.code === status.PERMISSION_DENIED && /only for themselves/.test(e.details));
+      await assert.rejects(viaAuthserver.call('getToken', { userId: 'bob', group: 'dirac_admin' }, { metadata: bob }), (e: ServiceError) => e.code === status.PERMISSION_DENIED && /does not allow PrivateLimitedDelegation/.test(e.details));
+      // Bob for himself passes the rule; he has never logged in, so there is nothing to refresh.
+      await assert.rejects(viaAuthserver.call('getToken', { userId: 'bob', group: 'dirac_user' }, { metadata: bob }), (e: ServiceError) => {
+        assert.equal(e.code, status.FAILED_PRECONDITION);
+        assert.match(e.details, /no stored token for bob at dev-idp: the user must log in/);
+        assert.ok(hasTokenErrorDetail(e), 'with its TokenErrorDetail');
+        return true;
+      });
+      await assert.rejects(viaAuthserver.call('getToken', { userId: '', provider: 'dev-idp' }, { metadata: bob }), (e: ServiceError) => e.code === status.PERMISSION_DENIED, 'client tokens need Full or LimitedDelegation');
+    } finally {
+      admin.close();
+      viaAuthserver.close();
+    }
+  });
+
+  test('bad requests are refused with the reason: unknown group, wrong provider, not a member, neither group nor provider', async () => {
+    const service = tm('demo-service');
+    try {
+      const cases: [object, number, RegExp][] = [
+        [{ userId: 'alice', group: 'nope' }, status.INVALID_ARGUMENT, /no group "nope"/],
+        [{ userId: 'alice', group: 'dirac_user', provider: 'other-idp' }, status.INVALID_ARGUMENT, /served by dev-idp, not other-idp/],
+        [{ userId: 'bob', group: 'dirac_admin' }, status.PERMISSION_DENIED, /bob is not a member of dirac_admin/],
+        [{ userId: 'alice' }, status.INVALID_ARGUMENT, /name a group or a provider/],
+        [{ userId: 'mallory', group: 'dirac_user' }, status.PERMISSION_DENIED, /no user "mallory"/],
+      ];
+      for (const [request, code, message] of cases) {
+        await assert.rejects(service.call('getToken', request as never), (e: ServiceError) => {
+          assert.equal(e.code, code, JSON.stringify(request));
+          assert.match(e.details, message);
+          return true;
+        });
+      }
+    } finally {
+      service.close();
+    }
+  });
+
+  test('a grant the IdP rejects is marked dead once: later calls say so without asking the IdP again', async () => {
+    const authserver = tm('authserver');
+    const service = tm('demo-service');
+    try {
+      await authserver.call('updateToken', { userId: 'bob', provider: 'dev-idp', subject: 'bob', clientId: 'tessera-idp-gateway', tokenSet: { refreshToken: 'rt-not-known-to-the-idp', scopes: ['openid'] } });
+      const before = refreshes();
+      for (let i = 0; i < 2; i++) {
+        await assert.rejects(service.call('getToken', { userId: 'bob', group: 'dirac_user' }), (e: ServiceError) => {
+          assert.equal(e.code, status.FAILED_PRECONDITION);
+          assert.match(e.details, /rejected .*stored grant: the user must log in again/);
+          return true;
+        });
+      }
+      assert.equal(refreshes() - before, 1, 'the IdP was asked once');
+      const history = await tm('demo-admin').call('listTokenHistory', { userId: 'bob', actions: [tokenmanagerV1.TokenHistoryAction.REFRESH_FAILED] });
+      assert.equal(history.events.length, 1);
+      assert.equal(history.events[0]?.detail, 'invalid_grant');
+    } finally {
+      authserver.close();
+      service.close();
+    }
+  });
+
+  test("a VO's client token comes from client credentials and is cached", async () => {
+    const service = tm('demo-service');
+    try {
+      const first = await service.call('getToken', { userId: '', provider: 'dev-idp' });
+      assert.equal(first.cached, false);
+      const second = await service.call('getToken', { userId: '', provider: 'dev-idp' });
+      assert.equal(second.cached, true);
+      assert.equal(second.accessToken, first.accessToken);
+    } finally {
+      service.close();
+    }
+  });
+});
