@@ -4,6 +4,7 @@ import { currentInstance, servicePeersActingForUsers, startRpcApp, TlsWatcher, t
 import { TokenCipher } from './crypto/token-cipher.js';
 import { tokenManagerService } from './rpc/token-manager-service.js';
 import { AccessTokenService } from './services/access-token-service.js';
+import { RevocationWorker } from './services/revocation-worker.js';
 import { StoredTokensService } from './services/stored-tokens-service.js';
 import { TokenHistoryService } from './services/token-history-service.js';
 import { openTokenDb } from './storage/create-token-db.js';
@@ -76,10 +77,12 @@ export function buildTokenManager(config: TesseraConfig, options: TokenManagerOp
           metrics: app.metrics,
           health: app.health,
         });
+        const outbox = new RevocationWorker(tokenDb.db, gateway.client, logger, { intervalMs: app.revocationOutboxInterval }).start();
         return {
           ...rpc,
           async close(closeOptions) {
             await rpc.close(closeOptions);
+            await outbox.stop();
             gateway.close();
             await tokenDb.db.close();
           },

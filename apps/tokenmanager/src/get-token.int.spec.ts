@@ -12,7 +12,9 @@ import { createServiceTransport, TlsWatcher, UnauthenticatedError, type RpcApp, 
 import { Browser, createTestPki, findForm, freePort, grpcJsClient, startAppProcess, startFaultProxy, testConfig, testEnv, type AppProcess, type FaultProxy, type TestPki } from '@tessera/testing';
 import { TokenCipher } from './crypto/token-cipher.js';
 import { buildTokenManager } from './factory.js';
+import { RevocationWorker } from './services/revocation-worker.js';
 import { openTokenDb } from './storage/create-token-db.js';
+import { connectIdpGateway } from './upstream/idp-gateway.js';
 import { createTestDatabase, type TestDatabase } from './testing/test-databases.js';
 
 const REDIRECT = 'http://127.0.0.1:8080/auth/callback';
@@ -33,6 +35,7 @@ let database: TestDatabase;
 const replicas: RpcApp[] = [];
 let asAuthserver: Client<typeof IdpGatewayService>;
 let authserverTls: TlsWatcher;
+let envOfReplicas: Record<string, string>;
 
 const refreshes = () => proxy.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/token')).length;
 
@@ -49,8 +52,11 @@ before(async () => {
     TESSERA__IDPS__DEV_IDP__ISSUER: issuer,
     TESSERA__APPS__TOKENMANAGER__IDPGATEWAY__ADDRESS: `127.0.0.1:${gateway.port(/^gRPC server listening$/)}`,
     TESSERA__APPS__TOKENMANAGER__DATABASE__PATH: '',
+    // The outbox is worked by the test itself, below.
+    TESSERA__APPS__TOKENMANAGER__REVOCATIONOUTBOXINTERVAL: '1h',
     TESSERA__APPS__TOKENMANAGER__DATABASE: JSON.stringify({ type: 'mariadb', url: (database.config as { url: { reveal(): string } }).url.reveal() }),
   };
+  envOfReplicas = env;
   const config = testConfig(pki, env);
   const opened = await openTokenDb(config.apps.tokenmanager!.database, new TokenCipher(config.apps.tokenmanager!.encryption));
   await opened.migrate(); // as the migration Job would, before the replicas start
@@ -216,6 +222,49 @@ describe('GetToken', () => {
       assert.equal(second.accessToken, first.accessToken);
     } finally {
       service.close();
+    }
+  });
+});
+
+describe('the revocation outbox', () => {
+  test('a superseded refresh token is revoked at the IdP once it answers again, and only then leaves the outbox', async () => {
+    const config = testConfig(pki, envOfReplicas);
+    const app = config.apps.tokenmanager!;
+    const opened = await openTokenDb(app.database, new TokenCipher(app.encryption));
+    const tls = new TlsWatcher(pki.files('tokenmanager'));
+    const gatewayClient = connectIdpGateway(app.idpGateway, tls);
+    const worker = new RevocationWorker(opened.db, gatewayClient.client, createLogger({ name: 'test', level: 'silent' }));
+    const pending = () => opened.db.transaction((s) => s.outbox.due(new Date(Date.now() + 7_200_000), 100));
+    try {
+      await worker.runOnce(new Date(Date.now() + 7_200_000)); // what earlier tests queued
+      await loginAndStore('alice'); // supersedes alice's stored token
+      const queued = await pending();
+      assert.equal(queued.length, 1);
+      const retired = queued[0]!.token;
+      const discovery = (await (await fetch(`${proxy.url}/.well-known/openid-configuration`)).json()) as { revocation_endpoint: string; introspection_endpoint: string };
+      const introspect = async (token: string) =>
+        ((await (await fetch(discovery.introspection_endpoint, { method: 'POST', body: new URLSearchParams({ token, client_id: 'tessera-idp-gateway', client_secret: 'dev-idp-gateway-secret' }) })).json()) as { active: boolean }).active;
+      assert.equal(await introspect(retired), true, 'still valid at the IdP');
+
+      proxy.setFault({ kind: 'status', status: 503 }, { pathPrefix: new URL(discovery.revocation_endpoint).pathname });
+      assert.deepEqual(await worker.runOnce(), { revoked: 0, failed: 1 });
+      assert.equal((await pending()).length, 1, 'kept while the IdP fails');
+      assert.equal((await pending())[0]?.attempts, 1);
+      assert.deepEqual(await worker.runOnce(), { revoked: 0, failed: 0 }, 'not before its backoff');
+
+      proxy.setFault({ kind: 'none' });
+      assert.deepEqual(await worker.runOnce(new Date(Date.now() + 7_200_000)), { revoked: 1, failed: 0 });
+      assert.equal((await pending()).length, 0);
+      assert.equal(await introspect(retired), false, 'revoked at the IdP');
+      const history = await opened.db.transaction((s) => s.history.list({ userId: 'alice', actions: ['revocation_failed', 'revoked_upstream'] }, { limit: 10 }));
+      assert.deepEqual(history.map((e) => e.action).slice(0, 2), ['revoked_upstream', 'revocation_failed']);
+      assert.equal(history[0]?.actor.id, 'system:revocation-outbox');
+      assert.doesNotMatch(JSON.stringify(history), new RegExp(retired), 'no token in the history');
+    } finally {
+      proxy.setFault({ kind: 'none' });
+      gatewayClient.close();
+      tls.stop();
+      await opened.db.close();
     }
   });
 });

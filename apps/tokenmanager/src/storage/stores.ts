@@ -60,6 +60,10 @@ export interface RevocationOutbox {
   /** Entries whose time has come, oldest first, locked for this transaction; on MariaDB rows another
    * replica holds are skipped (FOR UPDATE SKIP LOCKED), so each entry is worked by one at a time. */
   due(now: Date, limit: number): Promise<PendingRevocation[]>;
+  /** The IdP confirmed (or needs no) revocation: the entry is done. */
+  done(id: string): Promise<void>;
+  /** The attempt failed: try again at `nextAttemptAt`; `lastError` is a code, never the IdP's words. */
+  retryLater(id: string, nextAttemptAt: Date, lastError: string): Promise<void>;
   /** As StoredTokens.reencrypt. */
   reencrypt(limit: number): Promise<number>;
   /** How many are waiting, and since when the oldest. */

@@ -23,6 +23,8 @@ export const tokenmanagerConfigSchema = z.strictObject({
   /** Lifetime assumed for a refresh token whose expiry neither the IdP nor the token states
    * (DIRAC: 86,400 s). */
   defaultRefreshLifetime: duration.default(86_400_000),
+  /** How often the revocation outbox is worked (each entry then waits its own backoff). */
+  revocationOutboxInterval: duration.default(5_000),
   /** The idp-gateway, through which the stored IdP tokens are refreshed, exchanged and revoked. */
   idpGateway: upstreamSchema,
 });

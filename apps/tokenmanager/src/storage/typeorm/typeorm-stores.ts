@@ -257,6 +257,15 @@ class TypeormRevocationOutbox implements RevocationOutbox {
     return rows.length;
   }
 
+  async done(id: string) {
+    await this.manager.getRepository(RevocationEntity).delete({ entryId: id });
+  }
+
+  async retryLater(id: string, nextAttemptAt: Date, lastError: string) {
+    await this.manager.getRepository(RevocationEntity).increment({ entryId: id }, 'attempts', 1);
+    await this.manager.getRepository(RevocationEntity).update({ entryId: id }, { nextAttemptAt, lastError: lastError.slice(0, 255) });
+  }
+
   async depth() {
     const raw = await this.manager.getRepository(RevocationEntity).createQueryBuilder('r').select('COUNT(*)', 'count').addSelect('MIN(r.createdAt)', 'oldest').getRawOne<{ count: string | number; oldest: string | number | null }>();
     return { count: Number(raw?.count ?? 0), oldest: raw?.oldest === null || raw?.oldest === undefined ? undefined : new Date(Number(raw.oldest)) };
