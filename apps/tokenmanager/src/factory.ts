@@ -1,10 +1,11 @@
 import { checkSecrets, keyProblem, Property, requireApp, type TesseraConfig } from '@tessera/config';
-import { createLogger, type Logger } from '@tessera/observability';
+import { createLogger, createMetricsRegistry, type Logger } from '@tessera/observability';
 import { currentInstance, servicePeersActingForUsers, startRpcApp, TlsWatcher, type RpcApp, type UserTokenVerifier } from '@tessera/rpc';
 import { TokenCipher } from './crypto/token-cipher.js';
 import { tokenManagerService } from './rpc/token-manager-service.js';
 import { AccessTokenService } from './services/access-token-service.js';
 import { RevocationWorker } from './services/revocation-worker.js';
+import { TokenMetrics } from './services/token-metrics.js';
 import { StoredTokensService } from './services/stored-tokens-service.js';
 import { TokenHistoryService } from './services/token-history-service.js';
 import { openTokenDb } from './storage/create-token-db.js';
@@ -49,6 +50,7 @@ export function buildTokenManager(config: TesseraConfig, options: TokenManagerOp
     async listen() {
       const tokenDb = await openTokenDb(app.database, cipher);
       const gateway = connectIdpGateway(app.idpGateway, tls);
+      const metricsRegistry = createMetricsRegistry('tokenmanager');
       try {
         // The embedded SQLite database has one user, this process: it migrates it itself.
         if (app.database.type === 'sqlite') {
@@ -59,13 +61,14 @@ export function buildTokenManager(config: TesseraConfig, options: TokenManagerOp
         }
         const services = {
           storedTokens: new StoredTokensService(tokenDb.db, config.registry, issuers, app.defaultRefreshLifetime),
-          accessTokens: new AccessTokenService(tokenDb.db, config.registry, gateway.client),
+          accessTokens: new AccessTokenService(tokenDb.db, config.registry, gateway.client, new TokenMetrics(metricsRegistry, tokenDb.db)),
           history: new TokenHistoryService(tokenDb.db),
           registry: config.registry,
           issuers,
         };
         const rpc = await startRpcApp({
           name: 'tokenmanager',
+          metricsRegistry,
           services: [tokenManagerService(currentInstance(VERSION), services)],
           logger,
           tls,

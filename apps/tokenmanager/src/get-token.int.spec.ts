@@ -268,3 +268,13 @@ describe('the revocation outbox', () => {
     }
   });
 });
+
+test('metrics: GetToken by outcome and cache, refreshes by outcome, stored tokens and the outbox, read from TokenDB', async () => {
+  const body = await (await fetch(`http://127.0.0.1:${replicas[0]!.metricsPort}/metrics`)).text();
+  assert.match(body, /tokenmanager_get_token_total\{outcome="ok",cache="hit"[^}]*\} [1-9]/);
+  assert.match(body, /tokenmanager_get_token_total\{outcome="grant_rejected",cache="miss"[^}]*\} [1-9]/);
+  assert.match(body, /tokenmanager_idp_refreshes_total\{provider="dev-idp",outcome="rotated"[^}]*\} [1-9]/);
+  assert.match(body, /tokenmanager_stored_tokens\{provider="dev-idp"[^}]*\} 2\b/, 'alice and bob');
+  assert.match(body, /tokenmanager_revocation_outbox_depth(\{[^}]*\})? \d+/);
+  assert.match(body, /tokenmanager_revocation_outbox_oldest_age_seconds(\{[^}]*\})? [\d.]+/);
+});

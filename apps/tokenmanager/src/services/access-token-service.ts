@@ -6,6 +6,7 @@ import type { CachedAccessToken } from '../storage/model.js';
 import type { TokenDb, TokenStores } from '../storage/stores.js';
 import { IdpGatewayError } from '../upstream/idp-gateway-error.js';
 import type { RequestContext } from './stored-tokens-service.js';
+import type { TokenMetrics } from './token-metrics.js';
 import { TokenError, TokenErrorReason } from './token-errors.js';
 import { resolveRequest, type ResolvedRequest, type TokenRequest } from './token-request.js';
 import { jwtExpiry } from './token-times.js';
@@ -43,9 +44,21 @@ export class AccessTokenService {
     private readonly db: TokenDb,
     private readonly registry: RegistryConfig,
     private readonly gateway: Client<typeof IdpGatewayService>,
+    private readonly metrics?: TokenMetrics,
   ) {}
 
   async get(request: TokenRequest, context: RequestContext, call: CallOptions = {}): Promise<IssuedToken> {
+    try {
+      const token = await this.#get(request, context, call);
+      this.metrics?.served('ok', token.cached);
+      return token;
+    } catch (error) {
+      this.metrics?.served(error instanceof TokenError ? TokenErrorReason[error.reason].toLowerCase() : 'error', false);
+      throw error;
+    }
+  }
+
+  async #get(request: TokenRequest, context: RequestContext, call: CallOptions): Promise<IssuedToken> {
     const resolved = resolveRequest(request, this.registry);
     if (!resolved.skipCache) {
       const hit = await this.db.transaction((stores) => stores.cache.get(resolved.userId, resolved.provider, resolved.cacheKey));
@@ -93,6 +106,7 @@ export class AccessTokenService {
       );
     } catch (error) {
       const failure = refreshFailure(error, about);
+      this.metrics?.refreshed(provider, TokenErrorReason[failure.reason].toLowerCase());
       if (failure.reason === TokenErrorReason.GRANT_REJECTED) {
         // Under the row lock the stored refresh token is the one just sent: no sibling rotated it,
         // so the IdP's refusal is about this very grant.
@@ -103,6 +117,7 @@ export class AccessTokenService {
       return { error: failure };
     }
     const set = response.tokenSet;
+    this.metrics?.refreshed(provider, response.refreshTokenRotated ? 'rotated' : 'ok');
     // First thing after the IdP answered: the rotated refresh token, in this transaction.
     if (response.refreshTokenRotated && set?.refreshToken) {
       await stores.tokens.change(userId, provider, { refreshToken: set.refreshToken, lastUsedAt: now, ...(set.refreshExpiresAt ? { refreshExpiresAt: timestampDate(set.refreshExpiresAt) } : {}) });

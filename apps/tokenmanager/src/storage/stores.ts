@@ -29,6 +29,8 @@ export interface StoredTokens {
   put(token: NewStoredToken): Promise<StoredToken>;
   /** Deletes the user's tokens (of one provider, or all); returns what was deleted, with secrets. */
   remove(userId: string, provider?: string): Promise<StoredTokenWithSecrets[]>;
+  /** How many tokens are stored per provider. */
+  countByProvider(): Promise<Map<string, number>>;
   /** Changes the row in place (same token id, next version): call only under its lock. */
   change(userId: string, provider: string, change: StoredTokenChange): Promise<void>;
   /** Seals up to `limit` rows under the active key that another key sealed; returns how many. */

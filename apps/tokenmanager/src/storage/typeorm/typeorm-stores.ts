@@ -110,6 +110,11 @@ class TypeormStoredTokens implements StoredTokens {
     return toStoredToken(await repository.save(row));
   }
 
+  async countByProvider() {
+    const rows = await this.manager.getRepository(IdpTokenEntity).createQueryBuilder('t').select('t.provider', 'provider').addSelect('COUNT(*)', 'count').groupBy('t.provider').getRawMany<{ provider: string; count: string | number }>();
+    return new Map(rows.map((r) => [r.provider, Number(r.count)]));
+  }
+
   async change(userId: string, provider: string, change: StoredTokenChange) {
     const repository = this.manager.getRepository(IdpTokenEntity);
     const row = await repository.findOne({ where: { userId, provider } });
