@@ -3,6 +3,7 @@ import { createLogger, createMetricsRegistry, type Logger } from '@tessera/obser
 import { currentInstance, servicePeersActingForUsers, startRpcApp, TlsWatcher, type RpcApp, type UserTokenVerifier } from '@tessera/rpc';
 import { TokenCipher } from './crypto/token-cipher.js';
 import { tokenManagerService } from './rpc/token-manager-service.js';
+import { AccessTokenFront } from './services/access-token-front.js';
 import { AccessTokenService } from './services/access-token-service.js';
 import { RevocationWorker } from './services/revocation-worker.js';
 import { TokenMetrics } from './services/token-metrics.js';
@@ -59,9 +60,10 @@ export function buildTokenManager(config: TesseraConfig, options: TokenManagerOp
         } else if (await tokenDb.pending()) {
           throw new SchemaBehindError();
         }
+        const front = new AccessTokenFront();
         const services = {
-          storedTokens: new StoredTokensService(tokenDb.db, config.registry, issuers, app.defaultRefreshLifetime),
-          accessTokens: new AccessTokenService(tokenDb.db, config.registry, gateway.client, new TokenMetrics(metricsRegistry, tokenDb.db)),
+          storedTokens: new StoredTokensService(tokenDb.db, config.registry, issuers, app.defaultRefreshLifetime, front),
+          accessTokens: new AccessTokenService(tokenDb.db, config.registry, gateway.client, front, new TokenMetrics(metricsRegistry, tokenDb.db)),
           history: new TokenHistoryService(tokenDb.db),
           registry: config.registry,
           issuers,

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Secret } from '@tessera/config';
 import { createTestPki, REPO_ROOT, testEnv, type TestPki } from '@tessera/testing';
+import { AccessTokenFront } from './services/access-token-front.js';
 import { TokenCipher } from './crypto/token-cipher.js';
 import { StoredTokensService } from './services/stored-tokens-service.js';
 import { openTokenDb } from './storage/create-token-db.js';
@@ -69,7 +70,7 @@ test('migrate --reencrypt re-seals every stored token under the active key, and 
   const old = new TokenCipher({ activeKey: 'k1', keys: { k1: new Secret(k1) } });
   const opened = await openTokenDb(database.config, old);
   const registry = { vos: {}, groups: {}, users: { alice: { subjects: { 'dev-idp': 'alice' }, groups: [] } }, services: {} };
-  await new StoredTokensService(opened.db, registry, new Map([['dev-idp', 'x']]), 86_400_000).update(
+  await new StoredTokensService(opened.db, registry, new Map([['dev-idp', 'x']]), 86_400_000, new AccessTokenFront()).update(
     { userId: 'alice', provider: 'dev-idp', subject: 'alice', clientId: 'c', secrets: { accessToken: 'at-1', refreshToken: 'rt-1' }, tokenType: 'Bearer', scopes: ['openid'], issuedAt: undefined, expiresAt: undefined, refreshExpiresAt: undefined, claims: undefined, defaultRefreshLifetimeMs: undefined, etag: '' },
     { actor: { kind: 'system', id: 'system:test' }, requestId: 't' },
   );

@@ -6,6 +6,7 @@ import type { CachedAccessToken } from '../storage/model.js';
 import type { TokenDb, TokenStores } from '../storage/stores.js';
 import { IdpGatewayError } from '../upstream/idp-gateway-error.js';
 import type { RequestContext } from './stored-tokens-service.js';
+import type { AccessTokenFront } from './access-token-front.js';
 import type { TokenMetrics } from './token-metrics.js';
 import { TokenError, TokenErrorReason } from './token-errors.js';
 import { resolveRequest, type ResolvedRequest, type TokenRequest } from './token-request.js';
@@ -23,7 +24,7 @@ export interface IssuedToken {
   cached: boolean;
 }
 
-type Outcome = { token: IssuedToken } | { error: TokenError };
+type Outcome = { token: IssuedToken; entry: CachedAccessToken } | { error: TokenError };
 
 /**
  * GetToken: an access token for a user (or a VO's client) from the shared cache when one lives long
@@ -44,6 +45,7 @@ export class AccessTokenService {
     private readonly db: TokenDb,
     private readonly registry: RegistryConfig,
     private readonly gateway: Client<typeof IdpGatewayService>,
+    private readonly front: AccessTokenFront,
     private readonly metrics?: TokenMetrics,
   ) {}
 
@@ -61,7 +63,10 @@ export class AccessTokenService {
   async #get(request: TokenRequest, context: RequestContext, call: CallOptions): Promise<IssuedToken> {
     const resolved = resolveRequest(request, this.registry);
     if (!resolved.skipCache) {
+      const near = this.front.get(resolved.userId, resolved.provider, resolved.cacheKey);
+      if (near && lives(near.expiresAt, resolved.minLifetimeMs)) return issued(near, resolved, true);
       const hit = await this.db.transaction((stores) => stores.cache.get(resolved.userId, resolved.provider, resolved.cacheKey));
+      if (hit) this.front.set(hit);
       if (hit && lives(hit.expiresAt, resolved.minLifetimeMs)) return issued(hit, resolved, true);
     }
     const flight = `${resolved.userId}\0${resolved.provider}\0${resolved.cacheKey}\0${resolved.minLifetimeMs}\0${resolved.skipCache}`;
@@ -80,6 +85,8 @@ export class AccessTokenService {
   async #obtain(request: ResolvedRequest, context: RequestContext, call: CallOptions): Promise<IssuedToken> {
     const outcome: Outcome = request.userId === '' ? await this.#clientToken(request, call) : await this.db.transaction((stores) => this.#refresh(stores, request, context, call));
     if ('error' in outcome) throw outcome.error;
+    // Only after the transaction committed: memory never holds what TokenDB does not.
+    this.front.set(outcome.entry);
     return outcome.token;
   }
 
@@ -95,7 +102,7 @@ export class AccessTokenService {
     if (stored.refreshExpiresAt <= now) return { error: new TokenError(TokenErrorReason.REFRESH_TOKEN_EXPIRED, `${userId}'s stored refresh token for ${provider} has expired: the user must log in again`, about) };
     if (!request.skipCache) {
       const hit = await stores.cache.get(userId, provider, request.cacheKey);
-      if (hit && lives(hit.expiresAt, request.minLifetimeMs)) return { token: issued(hit, request, true) };
+      if (hit && lives(hit.expiresAt, request.minLifetimeMs)) return { token: issued(hit, request, true), entry: hit };
     }
     const event = { ...about, actor: context.actor, requestId: context.requestId, ipAddress: context.ipAddress ?? '', group: request.group, scopes: request.scopes };
     let response: idpgatewayV1.RefreshTokenResponse;
@@ -133,7 +140,7 @@ export class AccessTokenService {
     if (!entry) return { error: new TokenError(TokenErrorReason.LIFETIME_UNATTAINABLE, `${provider} issued no access token with a known lifetime`, about) };
     await stores.cache.put(entry);
     await stores.history.record({ ...event, action: 'issued', scopes: entry.scopes });
-    return { token: issued(entry, request, false) };
+    return { token: issued(entry, request, false), entry };
   }
 
   /** A VO's own client token (client credentials, DIRAC's pilot case): safe to obtain twice, so
@@ -149,7 +156,7 @@ export class AccessTokenService {
     const entry = this.#entry(request, response.tokenSet);
     if (!entry) return { error: new TokenError(TokenErrorReason.LIFETIME_UNATTAINABLE, `${request.provider} issued no access token with a known lifetime`, about) };
     await this.db.transaction((stores) => stores.cache.put(entry));
-    return { token: issued(entry, request, false) };
+    return { token: issued(entry, request, false), entry };
   }
 
   #entry(request: ResolvedRequest, set: idpgatewayV1.TokenSet | undefined): CachedAccessToken | undefined {

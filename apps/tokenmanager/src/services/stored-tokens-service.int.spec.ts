@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Code } from '@connectrpc/connect';
 import { Secret, type RegistryConfig } from '@tessera/config';
 import { ServiceError } from '@tessera/rpc';
+import { AccessTokenFront } from './access-token-front.js';
 import { TokenCipher } from '../crypto/token-cipher.js';
 import { openTokenDb, type OpenedTokenDb } from '../storage/create-token-db.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../testing/test-databases.js';
@@ -62,7 +63,7 @@ for (const dialect of DIALECTS) {
       database = await createTestDatabase(dialect);
       opened = await openTokenDb(database.config, cipher);
       assert.equal((await opened.migrate()).length, 2, 'every migration ran');
-      service = new StoredTokensService(opened.db, registry, issuers, 86_400_000);
+      service = new StoredTokensService(opened.db, registry, issuers, 86_400_000, new AccessTokenFront());
     });
     after(async () => {
       await opened?.db.close();
@@ -162,7 +163,7 @@ for (const dialect of DIALECTS) {
       const rotated = new TokenCipher({ activeKey: 'k2', keys: { k1: keys.k1, k2: keys.k2 } });
       opened = await openTokenDb(database.config, rotated);
       assert.deepEqual(await opened.migrate(), [], 'nothing left to migrate');
-      service = new StoredTokensService(opened.db, registry, issuers, 86_400_000);
+      service = new StoredTokensService(opened.db, registry, issuers, 86_400_000, new AccessTokenFront());
       const current = await opened.db.transaction((s) => s.tokens.current('alice', 'dev-idp'));
       assert.equal(current?.secrets.refreshToken, 'rt-PLAINTEXT-MARKER');
       assert.equal(current?.encryptionKeyId, 'k1');

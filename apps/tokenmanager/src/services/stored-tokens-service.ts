@@ -2,6 +2,7 @@ import type { RegistryConfig } from '@tessera/config';
 import { AbortedError, InvalidArgumentError, NotFoundError, PermissionDeniedError } from '@tessera/rpc';
 import type { Actor, StoredToken, StoredTokenWithSecrets, TokenSecrets } from '../storage/model.js';
 import type { TokenDb, TokenStores } from '../storage/stores.js';
+import type { AccessTokenFront } from './access-token-front.js';
 import { jwtExpiry, jwtKeyId } from './token-times.js';
 
 /** What UpdateToken is asked to store (the rpc layer's parse of UpdateTokenRequest). */
@@ -52,6 +53,7 @@ export class StoredTokensService {
     private readonly registry: RegistryConfig,
     private readonly issuers: ReadonlyMap<string, string>,
     private readonly defaultRefreshLifetimeMs: number,
+    private readonly front: AccessTokenFront,
   ) {}
 
   async update(request: TokenToStore, context: RequestContext): Promise<StoreOutcome> {
@@ -64,7 +66,7 @@ export class StoredTokensService {
     const scopes = [...new Set(request.scopes)].sort();
     const event = { userId: request.userId, provider: request.provider, actor: context.actor, requestId: context.requestId, ipAddress: context.ipAddress ?? '', scopes };
 
-    return this.db.transaction(async (stores) => {
+    const outcome = await this.db.transaction(async (stores) => {
       // The row's lock: a refresh of the same user and provider waits for this to commit.
       const current = await stores.tokens.current(request.userId, request.provider, { forUpdate: true });
       if (request.etag !== '' && (current === undefined || etagOf(current) !== request.etag)) {
@@ -99,13 +101,15 @@ export class StoredTokensService {
       }
       return { token: stored, supersededCount, keptStored: false };
     });
+    if (outcome.supersededCount > 0) this.front.forget(request.userId, request.provider);
+    return outcome;
   }
 
   /** Deletes a user's tokens (one provider or all); idempotent. */
   async delete(request: { userId: string; provider: string; revokeUpstream: boolean; reason: string }, context: RequestContext): Promise<{ deleted: number; revocationsQueued: number }> {
     if (request.userId === '') throw new InvalidArgumentError('user_id is required');
     if (request.reason.length > 256) throw new InvalidArgumentError('reason must be at most 256 characters');
-    return this.db.transaction(async (stores) => {
+    const outcome = await this.db.transaction(async (stores) => {
       const removed = await stores.tokens.remove(request.userId, request.provider || undefined);
       await stores.cache.forget(request.userId, request.provider || undefined);
       let revocationsQueued = 0;
@@ -119,6 +123,8 @@ export class StoredTokensService {
       }
       return { deleted: removed.length, revocationsQueued };
     });
+    this.front.forget(request.userId, request.provider || undefined);
+    return outcome;
   }
 
   ofUser(userId: string): Promise<StoredToken[]> {
