@@ -278,3 +278,4 @@ test('metrics: GetToken by outcome and cache, refreshes by outcome, stored token
   assert.match(body, /tokenmanager_revocation_outbox_depth(\{[^}]*\})? \d+/);
   assert.match(body, /tokenmanager_revocation_outbox_oldest_age_seconds(\{[^}]*\})? [\d.]+/);
 });
+

@@ -81,7 +81,7 @@ export function tokenManagerService(instance: InstanceInfo, services: TokenManag
         if (minLifetimeMs < 0) throw new InvalidArgumentError('min_lifetime must not be negative');
         const token = await accessTokens.get(
           { userId: request.userId, group: request.group, provider: request.provider, scopes: request.scopes, audience: request.audience, minLifetimeMs, skipCache: request.skipCache },
-          requestContext(context),
+          () => requestContext(context),
           propagate(context),
         );
         return {

@@ -49,7 +49,8 @@ export class AccessTokenService {
     private readonly metrics?: TokenMetrics,
   ) {}
 
-  async get(request: TokenRequest, context: RequestContext, call: CallOptions = {}): Promise<IssuedToken> {
+  /** `context` is asked for only when the call reaches TokenDB's history (a cache miss). */
+  async get(request: TokenRequest, context: () => RequestContext, call: CallOptions = {}): Promise<IssuedToken> {
     try {
       const token = await this.#get(request, context, call);
       this.metrics?.served('ok', token.cached);
@@ -60,7 +61,7 @@ export class AccessTokenService {
     }
   }
 
-  async #get(request: TokenRequest, context: RequestContext, call: CallOptions): Promise<IssuedToken> {
+  async #get(request: TokenRequest, context: () => RequestContext, call: CallOptions): Promise<IssuedToken> {
     const resolved = resolveRequest(request, this.registry);
     if (!resolved.skipCache) {
       const near = this.front.get(resolved.userId, resolved.provider, resolved.cacheKey);
@@ -72,7 +73,7 @@ export class AccessTokenService {
     const flight = `${resolved.userId}\0${resolved.provider}\0${resolved.cacheKey}\0${resolved.minLifetimeMs}\0${resolved.skipCache}`;
     let shared = this.#flights.get(flight);
     if (!shared) {
-      shared = this.#obtain(resolved, context, call).finally(() => this.#flights.delete(flight));
+      shared = this.#obtain(resolved, context(), call).finally(() => this.#flights.delete(flight));
       this.#flights.set(flight, shared);
     }
     const token = await shared;
@@ -117,7 +118,7 @@ export class AccessTokenService {
       if (failure.reason === TokenErrorReason.GRANT_REJECTED) {
         // Under the row lock the stored refresh token is the one just sent: no sibling rotated it,
         // so the IdP's refusal is about this very grant.
-        await stores.tokens.change(userId, provider, { revokedAt: now });
+        await stores.tokens.change(stored, { revokedAt: now });
         await stores.cache.forget(userId, provider);
       }
       await stores.history.record({ ...event, action: 'refresh_failed', detail: error instanceof IdpGatewayError ? error.oauthError || idpgatewayV1.IdpErrorKind[error.kind] : 'idp-gateway unreachable' });
@@ -126,20 +127,20 @@ export class AccessTokenService {
     const set = response.tokenSet;
     this.metrics?.refreshed(provider, response.refreshTokenRotated ? 'rotated' : 'ok');
     // First thing after the IdP answered: the rotated refresh token, in this transaction.
-    if (response.refreshTokenRotated && set?.refreshToken) {
-      await stores.tokens.change(userId, provider, { refreshToken: set.refreshToken, lastUsedAt: now, ...(set.refreshExpiresAt ? { refreshExpiresAt: timestampDate(set.refreshExpiresAt) } : {}) });
-      await stores.history.record({ ...event, action: 'rotated' });
-    } else {
-      await stores.tokens.change(userId, provider, { lastUsedAt: now });
-    }
-    await stores.history.record({ ...event, action: 'refreshed', scopes: set?.scopes ?? [] });
+    const rotated = response.refreshTokenRotated && set?.refreshToken ? set.refreshToken : undefined;
+    await stores.tokens.change(stored, { lastUsedAt: now, ...(rotated ? { refreshToken: rotated, ...(set?.refreshExpiresAt ? { refreshExpiresAt: timestampDate(set.refreshExpiresAt) } : {}) } : {}) });
+    const happened = [...(rotated ? [{ ...event, action: 'rotated' as const }] : []), { ...event, action: 'refreshed' as const, scopes: set?.scopes ?? [] }];
     if (response.refusedScopes.length > 0) {
+      await stores.history.record(...happened);
       return { error: new TokenError(TokenErrorReason.SCOPE_REFUSED, `${provider} refused the scopes ${response.refusedScopes.join(' ')}`, about) };
     }
     const entry = this.#entry(request, set);
-    if (!entry) return { error: new TokenError(TokenErrorReason.LIFETIME_UNATTAINABLE, `${provider} issued no access token with a known lifetime`, about) };
+    if (!entry) {
+      await stores.history.record(...happened);
+      return { error: new TokenError(TokenErrorReason.LIFETIME_UNATTAINABLE, `${provider} issued no access token with a known lifetime`, about) };
+    }
     await stores.cache.put(entry);
-    await stores.history.record({ ...event, action: 'issued', scopes: entry.scopes });
+    await stores.history.record(...happened, { ...event, action: 'issued', scopes: entry.scopes });
     return { token: issued(entry, request, false), entry };
   }
 

@@ -49,8 +49,13 @@ export class TokenMetrics {
     });
   }
 
+  readonly #servedChildren = new Map<string, { inc(): void }>();
+
   served(outcome: string, cached: boolean): void {
-    this.#getToken.inc({ outcome, cache: cached ? 'hit' : 'miss' });
+    const key = `${outcome}\0${cached}`;
+    let child = this.#servedChildren.get(key);
+    if (!child) this.#servedChildren.set(key, (child = this.#getToken.labels(outcome, cached ? 'hit' : 'miss')));
+    child.inc();
   }
 
   refreshed(provider: string, outcome: string): void {

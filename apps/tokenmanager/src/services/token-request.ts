@@ -23,6 +23,18 @@ export interface ResolvedRequest extends TokenRequest {
   cacheKey: string;
 }
 
+/** Cache keys of the scope sets and audiences seen lately: most calls repeat a few of them. */
+const cacheKeys = new Map<string, string>();
+function cacheKeyOf(what: string): string {
+  let key = cacheKeys.get(what);
+  if (key === undefined) {
+    key = createHash('sha256').update(what).digest('hex');
+    if (cacheKeys.size >= 1000) cacheKeys.clear();
+    cacheKeys.set(what, key);
+  }
+  return key;
+}
+
 /** The IdP, group and scopes a request means (the contract's GetTokenRequest rules). */
 export function resolveRequest(request: TokenRequest, registry: RegistryConfig): ResolvedRequest {
   const context = { userId: request.userId, provider: request.provider };
@@ -43,6 +55,6 @@ export function resolveRequest(request: TokenRequest, registry: RegistryConfig):
     }
   }
   const scopes = [...new Set([...request.scopes, ...(group?.idpScopes ?? [])])].sort();
-  const cacheKey = createHash('sha256').update(`${scopes.join(' ')}\n${request.audience}`).digest('hex');
+  const cacheKey = cacheKeyOf(`${scopes.join(' ')}\n${request.audience}`);
   return { ...request, provider, group: request.group, scopes, cacheKey };
 }

@@ -31,8 +31,9 @@ export interface StoredTokens {
   remove(userId: string, provider?: string): Promise<StoredTokenWithSecrets[]>;
   /** How many tokens are stored per provider. */
   countByProvider(): Promise<Map<string, number>>;
-  /** Changes the row in place (same token id, next version): call only under its lock. */
-  change(userId: string, provider: string, change: StoredTokenChange): Promise<void>;
+  /** Changes the row `current` read in place (same token id, next version), in one statement:
+   * call only under its lock. */
+  change(current: StoredTokenWithSecrets, change: StoredTokenChange): Promise<void>;
   /** Seals up to `limit` rows under the active key that another key sealed; returns how many. */
   reencrypt(limit: number): Promise<number>;
 }
@@ -51,7 +52,8 @@ export interface AccessTokenCache {
 
 /** The token history: append-only. */
 export interface TokenHistory {
-  record(event: NewHistoryEvent): Promise<void>;
+  /** Appends the events in one statement. */
+  record(...events: NewHistoryEvent[]): Promise<void>;
   /** Newest first, after the given (occurredAt, eventId). */
   list(filter: HistoryFilter, page: After<{ occurredAt: Date; eventId: string }>): Promise<HistoryEvent[]>;
 }

@@ -115,22 +115,17 @@ class TypeormStoredTokens implements StoredTokens {
     return new Map(rows.map((r) => [r.provider, Number(r.count)]));
   }
 
-  async change(userId: string, provider: string, change: StoredTokenChange) {
-    const repository = this.manager.getRepository(IdpTokenEntity);
-    const row = await repository.findOne({ where: { userId, provider } });
-    if (!row) return;
-    const update: Partial<IdpTokenRow> = { version: row.version + 1, updatedAt: new Date() };
+  async change(current: StoredTokenWithSecrets, change: StoredTokenChange) {
+    const update: Partial<IdpTokenRow> = { version: current.version + 1, updatedAt: new Date() };
     if (change.refreshToken !== undefined) {
-      // Sealed under the active key: the row's other value is re-sealed with it, so one key id
-      // describes the row.
-      const { secrets } = this.#withSecrets(row);
-      const seal = (value: string, column: 'access_token' | 'refresh_token') => (value === '' ? '' : this.cipher.seal(value, tokenAad(row, column)).value);
-      Object.assign(update, { refreshToken: seal(change.refreshToken, 'refresh_token'), accessToken: seal(secrets.accessToken, 'access_token'), encryptionKeyId: this.cipher.activeKeyId });
+      // Sealed under the active key, and the row's other value with it, so one key id describes the row.
+      const seal = (value: string, column: 'access_token' | 'refresh_token') => (value === '' ? '' : this.cipher.seal(value, tokenAad(current, column)).value);
+      Object.assign(update, { refreshToken: seal(change.refreshToken, 'refresh_token'), accessToken: seal(current.secrets.accessToken, 'access_token'), encryptionKeyId: this.cipher.activeKeyId });
     }
     if (change.refreshExpiresAt) update.rtExpiresAt = change.refreshExpiresAt;
     if (change.revokedAt) update.refreshTokenRevokedAt = change.revokedAt;
     if (change.lastUsedAt) update.lastUsedAt = change.lastUsedAt;
-    await repository.update({ id: row.id! }, update);
+    await this.manager.getRepository(IdpTokenEntity).update({ tokenId: current.tokenId }, update);
   }
 
   async reencrypt(limit: number) {
@@ -158,24 +153,27 @@ class TypeormStoredTokens implements StoredTokens {
 class TypeormTokenHistory implements TokenHistory {
   constructor(private readonly manager: EntityManager) {}
 
-  async record(event: NewHistoryEvent) {
-    const occurredAt = new Date();
-    const row: TokenHistoryRow = {
-      eventId: timeOrderedId('evt', occurredAt.getTime()),
-      occurredAt,
-      action: event.action,
-      userId: event.userId,
-      provider: event.provider,
-      actorKind: event.actor.kind,
-      actorId: event.actor.id,
-      viaService: event.actor.viaService ?? '',
-      ipAddress: event.ipAddress ?? '',
-      groupName: event.group ?? '',
-      scopes: [...(event.scopes ?? [])],
-      detail: (event.detail ?? '').slice(0, 512),
-      requestId: (event.requestId ?? '').slice(0, 128),
-    };
-    await this.manager.getRepository(TokenHistoryEntity).insert(row);
+  async record(...events: NewHistoryEvent[]) {
+    if (events.length === 0) return;
+    const rows = events.map((event): TokenHistoryRow => {
+      const occurredAt = new Date();
+      return {
+        eventId: timeOrderedId('evt', occurredAt.getTime()),
+        occurredAt,
+        action: event.action,
+        userId: event.userId,
+        provider: event.provider,
+        actorKind: event.actor.kind,
+        actorId: event.actor.id,
+        viaService: event.actor.viaService ?? '',
+        ipAddress: event.ipAddress ?? '',
+        groupName: event.group ?? '',
+        scopes: [...(event.scopes ?? [])],
+        detail: (event.detail ?? '').slice(0, 512),
+        requestId: (event.requestId ?? '').slice(0, 128),
+      };
+    });
+    await this.manager.getRepository(TokenHistoryEntity).insert(rows);
   }
 
   async list(filter: HistoryFilter, { after, limit }: After<{ occurredAt: Date; eventId: string }>): Promise<HistoryEvent[]> {
@@ -298,22 +296,23 @@ class TypeormAccessTokenCache implements AccessTokenCache {
   }
 
   async put(entry: CachedAccessToken): Promise<void> {
-    const repository = this.manager.getRepository(CachedAccessTokenEntity);
     const sealed = this.cipher.seal(entry.accessToken, cacheAad(entry));
-    const existing = await repository.findOne({ where: { userId: entry.userId, provider: entry.provider, cacheKey: entry.cacheKey } });
-    await repository.save({
-      ...(existing?.id === undefined ? {} : { id: existing.id }),
-      userId: entry.userId,
-      provider: entry.provider,
-      cacheKey: entry.cacheKey,
-      accessToken: sealed.value,
-      encryptionKeyId: sealed.keyId,
-      tokenType: entry.tokenType,
-      scopes: [...entry.scopes],
-      audience: entry.audience,
-      expiresAt: entry.expiresAt,
-      createdAt: new Date(),
-    });
+    // One statement: INSERT … ON DUPLICATE KEY UPDATE on MariaDB, ON CONFLICT … DO UPDATE on SQLite.
+    await this.manager.getRepository(CachedAccessTokenEntity).upsert(
+      {
+        userId: entry.userId,
+        provider: entry.provider,
+        cacheKey: entry.cacheKey,
+        accessToken: sealed.value,
+        encryptionKeyId: sealed.keyId,
+        tokenType: entry.tokenType,
+        scopes: [...entry.scopes],
+        audience: entry.audience,
+        expiresAt: entry.expiresAt,
+        createdAt: new Date(),
+      },
+      { conflictPaths: ['userId', 'provider', 'cacheKey'], skipUpdateIfNoValuesChanged: false },
+    );
   }
 
   async forget(userId: string, provider?: string): Promise<void> {
