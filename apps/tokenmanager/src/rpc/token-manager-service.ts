@@ -82,7 +82,7 @@ export function tokenManagerService(instance: InstanceInfo, services: TokenManag
         const token = await accessTokens.get(
           { userId: request.userId, group: request.group, provider: request.provider, scopes: request.scopes, audience: request.audience, minLifetimeMs, skipCache: request.skipCache },
           () => requestContext(context),
-          propagate(context),
+          () => propagate(context),
         );
         return {
           accessToken: token.accessToken,

@@ -49,8 +49,10 @@ export class AccessTokenService {
     private readonly metrics?: TokenMetrics,
   ) {}
 
-  /** `context` is asked for only when the call reaches TokenDB's history (a cache miss). */
-  async get(request: TokenRequest, context: () => RequestContext, call: CallOptions = {}): Promise<IssuedToken> {
+  /** `context` and `call` (the deadline and cancellation to pass on to the gateway) are asked for
+   * only on a cache miss: a hit touches neither the history nor the IdP, and making a call's abort
+   * signal has a measurable cost. */
+  async get(request: TokenRequest, context: () => RequestContext, call: () => CallOptions = () => ({})): Promise<IssuedToken> {
     try {
       const token = await this.#get(request, context, call);
       this.metrics?.served('ok', token.cached);
@@ -61,7 +63,7 @@ export class AccessTokenService {
     }
   }
 
-  async #get(request: TokenRequest, context: () => RequestContext, call: CallOptions): Promise<IssuedToken> {
+  async #get(request: TokenRequest, context: () => RequestContext, call: () => CallOptions): Promise<IssuedToken> {
     const resolved = resolveRequest(request, this.registry);
     if (!resolved.skipCache) {
       const near = this.front.get(resolved.userId, resolved.provider, resolved.cacheKey);
@@ -73,7 +75,7 @@ export class AccessTokenService {
     const flight = `${resolved.userId}\0${resolved.provider}\0${resolved.cacheKey}\0${resolved.minLifetimeMs}\0${resolved.skipCache}`;
     let shared = this.#flights.get(flight);
     if (!shared) {
-      shared = this.#obtain(resolved, context(), call).finally(() => this.#flights.delete(flight));
+      shared = this.#obtain(resolved, context(), call()).finally(() => this.#flights.delete(flight));
       this.#flights.set(flight, shared);
     }
     const token = await shared;
