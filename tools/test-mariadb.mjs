@@ -70,7 +70,8 @@ export async function provideMariadb() {
     url: `mysql://root@127.0.0.1:${port}`,
     async stop() {
       server.kill('SIGTERM');
-      await new Promise((resolve) => (server.exitCode === null ? server.once('exit', resolve) : resolve()));
+      // A server that already died (killed by a signal: exitCode stays null) is not waited for.
+      await new Promise((resolve) => (server.exitCode === null && server.signalCode === null ? server.once('exit', resolve) : resolve()));
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -12,7 +12,11 @@ import { createServiceTransport, TlsWatcher, UnauthenticatedError, type RpcApp, 
 import { Browser, createTestPki, findForm, freePort, grpcJsClient, startAppProcess, startFaultProxy, testConfig, testEnv, type AppProcess, type FaultProxy, type TestPki } from '@tessera/testing';
 import { TokenCipher } from './crypto/token-cipher.js';
 import { buildTokenManager } from './factory.js';
+import { AccessTokenFront } from './services/access-token-front.js';
+import { AccessTokenService } from './services/access-token-service.js';
 import { RevocationWorker } from './services/revocation-worker.js';
+import type { TokenError } from './services/token-errors.js';
+import type { TokenDb } from './storage/stores.js';
 import { openTokenDb } from './storage/create-token-db.js';
 import { connectIdpGateway } from './upstream/idp-gateway.js';
 import { createTestDatabase, type TestDatabase } from './testing/test-databases.js';
@@ -161,6 +165,11 @@ describe('GetToken', () => {
         return true;
       });
       await assert.rejects(viaAuthserver.call('getToken', { userId: '', provider: 'dev-idp' }, { metadata: bob }), (e: ServiceError) => e.code === status.PERMISSION_DENIED, 'client tokens need Full or LimitedDelegation');
+      await assert.rejects(
+        viaAuthserver.call('getToken', { userId: 'bob', group: 'dirac_user', scopes: ['wlcg.groups:/dirac/admin'] }, { metadata: bob }),
+        (e: ServiceError) => e.code === status.PERMISSION_DENIED && /scopes of other groups may not be asked for \(wlcg.groups:\/dirac\/admin\)/.test(e.details),
+        "oneself in one group, not with another group's scopes",
+      );
     } finally {
       admin.close();
       viaAuthserver.close();
@@ -222,6 +231,71 @@ describe('GetToken', () => {
       assert.equal(second.accessToken, first.accessToken);
     } finally {
       service.close();
+    }
+  });
+});
+
+describe('GetToken when things fail midway', () => {
+  test('a caller who gives up does not abort the shared refresh: it commits, and the next call is a cache hit', async () => {
+    const service = tm('demo-service');
+    try {
+      proxy.setFault({ kind: 'latency', ms: 400 }, { pathPrefix: '/token' });
+      const before = refreshes();
+      await assert.rejects(service.call('getToken', { userId: 'alice', group: 'dirac_user', scopes: ['profile', 'email'] }, { deadlineMs: 150 }), (e: ServiceError) => e.code === status.DEADLINE_EXCEEDED);
+      await new Promise((r) => setTimeout(r, 900));
+      proxy.setFault({ kind: 'none' });
+      const after = await service.call('getToken', { userId: 'alice', group: 'dirac_user', scopes: ['profile', 'email'] });
+      assert.equal(after.cached, true, 'the refresh finished and was stored');
+      assert.equal(refreshes() - before, 1);
+    } finally {
+      proxy.setFault({ kind: 'none' });
+      service.close();
+    }
+  });
+
+  test('a write that fails after the IdP rotated the refresh token keeps the rotated one', async () => {
+    const config = testConfig(pki, envOfReplicas);
+    const app = config.apps.tokenmanager!;
+    const opened = await openTokenDb(app.database, new TokenCipher(app.encryption));
+    const tls = new TlsWatcher(pki.files('tokenmanager'));
+    const gatewayClient = connectIdpGateway(app.idpGateway, tls);
+    // TokenDB as it is, but the cache write of the next refresh fails (the database went away, say).
+    let failNextPut = true;
+    const faulty: TokenDb = {
+      close: () => opened.db.close(),
+      transaction: (work, options) =>
+        opened.db.transaction(
+          (stores) =>
+            work({
+              ...stores,
+              cache: {
+                ...stores.cache,
+                get: (...a) => stores.cache.get(...a),
+                forget: (...a) => stores.cache.forget(...a),
+                put: (entry) => {
+                  if (!failNextPut) return stores.cache.put(entry);
+                  failNextPut = false;
+                  return Promise.reject(new Error('the database went away'));
+                },
+              },
+            }),
+          options,
+        ),
+    };
+    const service = new AccessTokenService(faulty, config.registry, gatewayClient.client, new AccessTokenFront());
+    const request = { userId: 'alice', group: 'dirac_user', provider: '', scopes: ['openid', 'email'], audience: '', minLifetimeMs: 0, skipCache: true };
+    const context = () => ({ actor: { kind: 'service' as const, id: 'test' }, requestId: 'r' });
+    try {
+      const before = refreshes();
+      await assert.rejects(service.get(request, context), (e: TokenError) => e.reason === tokenmanagerV1.TokenErrorReason.IDP_UNAVAILABLE && /rotated refresh token was kept: retry/.test(e.message));
+      // dev-idp refuses a used refresh token: this works only if the rotated one was kept.
+      const next = await service.get(request, context);
+      assert.equal(next.cached, false);
+      assert.equal(refreshes() - before, 2);
+    } finally {
+      gatewayClient.close();
+      tls.stop();
+      await opened.db.close();
     }
   });
 });

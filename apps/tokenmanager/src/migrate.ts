@@ -24,6 +24,7 @@ try {
   if (process.argv.includes('--reencrypt')) {
     const counts = await reencryptAll(opened.db);
     logger.info({ ...counts, activeKey: app.encryption.activeKey }, 'stored tokens re-encrypted under the active key');
+    if (counts.left > 0) logger.warn({ left: counts.left }, 'some stored tokens are sealed under keys the keyring no longer has: keep their key or let the users log in again');
   }
 } finally {
   await opened.db.close();

@@ -46,6 +46,11 @@ export class TokenCipher {
     );
   }
 
+  /** Every key id the keyring holds. */
+  get keyIds(): string[] {
+    return [...this.#keys.keys()];
+  }
+
   hasKey(keyId: string): boolean {
     return this.#keys.has(keyId);
   }

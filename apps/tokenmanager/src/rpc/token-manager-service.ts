@@ -11,7 +11,6 @@ import {
   InvalidArgumentError,
   notImplemented,
   pingAnswer,
-  propagate,
   serviceWithAnyProperty,
   type Caller,
   type InstanceInfo,
@@ -44,12 +43,18 @@ export interface TokenManagerServices {
  * GetToken's rule (the contract's): FullDelegation or LimitedDelegation for any user and for client
  * tokens; PrivateLimitedDelegation only for the calling user's own user_id, in a group that has it.
  */
-function mayGetToken(registry: RegistryConfig): Rule<{ userId: string; group: string }> {
+function mayGetToken(registry: RegistryConfig): Rule<{ userId: string; group: string; scopes: string[] }> {
+  const groupScopes = new Set(Object.values(registry.groups).flatMap((g) => g.idpScopes));
   return (caller, request) => {
     if (caller.properties.has(Property.FullDelegation) || caller.properties.has(Property.LimitedDelegation)) return undefined;
     if (!caller.properties.has(Property.PrivateLimitedDelegation)) return `${caller.id} needs one of the properties FullDelegation, LimitedDelegation, PrivateLimitedDelegation`;
     if (caller.kind !== 'user' || request.userId !== caller.id) return `${caller.id} may obtain tokens only for themselves (PrivateLimitedDelegation)`;
-    if (!registry.groups[request.group]?.properties.includes(Property.PrivateLimitedDelegation)) return `group ${request.group || '(none)'} does not allow PrivateLimitedDelegation`;
+    const group = registry.groups[request.group];
+    if (!group?.properties.includes(Property.PrivateLimitedDelegation)) return `group ${request.group || '(none)'} does not allow PrivateLimitedDelegation`;
+    // Oneself in one group: not the group membership another group's scopes would ask the IdP for.
+    const own = new Set(group.idpScopes);
+    const foreign = request.scopes.filter((s) => !own.has(s) && (groupScopes.has(s) || /^wlcg\.groups(:|$)/.test(s)));
+    if (foreign.length > 0) return `with PrivateLimitedDelegation the scopes of other groups may not be asked for (${foreign.join(' ')})`;
     return undefined;
   };
 }
@@ -82,7 +87,6 @@ export function tokenManagerService(instance: InstanceInfo, services: TokenManag
         const token = await accessTokens.get(
           { userId: request.userId, group: request.group, provider: request.provider, scopes: request.scopes, audience: request.audience, minLifetimeMs, skipCache: request.skipCache },
           () => requestContext(context),
-          () => propagate(context),
         );
         return {
           accessToken: token.accessToken,

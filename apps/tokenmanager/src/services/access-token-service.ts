@@ -1,5 +1,5 @@
 import { timestampDate } from '@bufbuild/protobuf/wkt';
-import type { CallOptions, Client } from '@connectrpc/connect';
+import type { Client } from '@connectrpc/connect';
 import type { RegistryConfig } from '@tessera/config';
 import { idpgatewayV1, type IdpGatewayService } from '@tessera/contracts';
 import type { CachedAccessToken } from '../storage/model.js';
@@ -25,6 +25,13 @@ export interface IssuedToken {
 }
 
 type Outcome = { token: IssuedToken; entry: CachedAccessToken } | { error: TokenError };
+/** What a refresh sent and what the IdP rotated it to, kept outside its transaction. */
+interface Rotation {
+  sent?: string;
+  rotated?: string;
+}
+/** The budget of one IdP call through the gateway (which bounds each IdP request itself). */
+const IDP_CALL = { timeoutMs: 20_000 };
 
 /**
  * GetToken: an access token for a user (or a VO's client) from the shared cache when one lives long
@@ -40,6 +47,7 @@ type Outcome = { token: IssuedToken; entry: CachedAccessToken } | { error: Token
  */
 export class AccessTokenService {
   readonly #flights = new Map<string, Promise<IssuedToken>>();
+  readonly #turns = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly db: TokenDb,
@@ -49,12 +57,10 @@ export class AccessTokenService {
     private readonly metrics?: TokenMetrics,
   ) {}
 
-  /** `context` and `call` (the deadline and cancellation to pass on to the gateway) are asked for
-   * only on a cache miss: a hit touches neither the history nor the IdP, and making a call's abort
-   * signal has a measurable cost. */
-  async get(request: TokenRequest, context: () => RequestContext, call: () => CallOptions = () => ({})): Promise<IssuedToken> {
+  /** `context` is asked for only on a cache miss: a hit writes no history. */
+  async get(request: TokenRequest, context: () => RequestContext): Promise<IssuedToken> {
     try {
-      const token = await this.#get(request, context, call);
+      const token = await this.#get(request, context);
       this.metrics?.served('ok', token.cached);
       return token;
     } catch (error) {
@@ -63,7 +69,7 @@ export class AccessTokenService {
     }
   }
 
-  async #get(request: TokenRequest, context: () => RequestContext, call: () => CallOptions): Promise<IssuedToken> {
+  async #get(request: TokenRequest, context: () => RequestContext): Promise<IssuedToken> {
     const resolved = resolveRequest(request, this.registry);
     if (!resolved.skipCache) {
       const near = this.front.get(resolved.userId, resolved.provider, resolved.cacheKey);
@@ -72,10 +78,10 @@ export class AccessTokenService {
       if (hit) this.front.set(hit);
       if (hit && lives(hit.expiresAt, resolved.minLifetimeMs)) return issued(hit, resolved, true);
     }
-    const flight = `${resolved.userId}\0${resolved.provider}\0${resolved.cacheKey}\0${resolved.minLifetimeMs}\0${resolved.skipCache}`;
+    const flight = `${resolved.userId}\0${resolved.provider}\0${resolved.group}\0${resolved.cacheKey}\0${resolved.minLifetimeMs}\0${resolved.skipCache}`;
     let shared = this.#flights.get(flight);
     if (!shared) {
-      shared = this.#obtain(resolved, context(), call()).finally(() => this.#flights.delete(flight));
+      shared = this.#obtain(resolved, context()).finally(() => this.#flights.delete(flight));
       this.#flights.set(flight, shared);
     }
     const token = await shared;
@@ -85,22 +91,64 @@ export class AccessTokenService {
     return token;
   }
 
-  async #obtain(request: ResolvedRequest, context: RequestContext, call: CallOptions): Promise<IssuedToken> {
-    const outcome: Outcome = request.userId === '' ? await this.#clientToken(request, call) : await this.db.transaction((stores) => this.#refresh(stores, request, context, call));
+  async #obtain(request: ResolvedRequest, context: RequestContext): Promise<IssuedToken> {
+    const outcome: Outcome = request.userId === '' ? await this.#clientToken(request) : await this.#inTurn(request, () => this.#refreshOnce(request, context));
     if ('error' in outcome) throw outcome.error;
     // Only after the transaction committed: memory never holds what TokenDB does not.
     this.front.set(outcome.entry);
     return outcome.token;
   }
 
+  /** Misses for one user and provider wait their turn here, in this process, before they take a
+   * database connection: otherwise each would hold one while it waits for the row lock, and a slow
+   * IdP would starve the pool for every other user. */
+  #inTurn<T>(request: ResolvedRequest, run: () => Promise<T>): Promise<T> {
+    const key = `${request.userId}\0${request.provider}`;
+    const previous = this.#turns.get(key) ?? Promise.resolve();
+    const mine = previous.then(run, run);
+    const settled = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#turns.set(key, settled);
+    void settled.then(() => this.#turns.get(key) === settled && this.#turns.delete(key));
+    return mine;
+  }
+
+  /**
+   * The refresh transaction runs once: it called the IdP, so a lost race is not run again (it would
+   * send a refresh token the IdP has already replaced). If it fails after the IdP rotated the
+   * refresh token, the rotated one is saved in a transaction of its own, provided the stored token
+   * is still the one that was sent, and the caller is told to retry.
+   */
+  async #refreshOnce(request: ResolvedRequest, context: RequestContext): Promise<Outcome> {
+    const rotation: Rotation = {};
+    try {
+      return await this.db.transaction((stores) => this.#refresh(stores, request, context, rotation), { retry: false });
+    } catch (error) {
+      if (rotation.rotated === undefined || rotation.sent === undefined) throw error;
+      const { sent, rotated } = rotation;
+      await this.db.transaction(async (stores) => {
+        const current = await stores.tokens.current(request.userId, request.provider, { forUpdate: true });
+        if (current?.secrets.refreshToken !== sent) return;
+        await stores.tokens.change(current, { refreshToken: rotated, lastUsedAt: new Date() });
+        await stores.history.record({ userId: request.userId, provider: request.provider, actor: context.actor, requestId: context.requestId, action: 'rotated', detail: 'kept after the refresh transaction failed' });
+      });
+      return { error: new TokenError(TokenErrorReason.IDP_UNAVAILABLE, 'TokenDB failed after the refresh; the rotated refresh token was kept: retry', { userId: request.userId, provider: request.provider, retryable: true }) };
+    }
+  }
+
   /** Under the stored token's row lock; returns the failure rather than throwing it, so that what
    * the failure changed (a grant marked dead, the history) commits. */
-  async #refresh(stores: TokenStores, request: ResolvedRequest, context: RequestContext, call: CallOptions): Promise<Outcome> {
+  async #refresh(stores: TokenStores, request: ResolvedRequest, context: RequestContext, rotation: Rotation): Promise<Outcome> {
     const { userId, provider } = request;
     const about = { userId, provider };
     const now = new Date();
     const stored = await stores.tokens.current(userId, provider, { forUpdate: true });
     if (!stored) return { error: new TokenError(TokenErrorReason.NO_STORED_TOKEN, `no stored token for ${userId} at ${provider}: the user must log in`, about) };
+    if (stored.undecryptable) {
+      return { error: new TokenError(TokenErrorReason.GRANT_REJECTED, `${userId}'s stored token for ${provider} cannot be decrypted (key ${stored.encryptionKeyId} is not in the keyring): the user must log in again`, about) };
+    }
     if (stored.revokedAt) return { error: new TokenError(TokenErrorReason.GRANT_REJECTED, `${provider} rejected ${userId}'s stored grant: the user must log in again`, about) };
     if (stored.refreshExpiresAt <= now) return { error: new TokenError(TokenErrorReason.REFRESH_TOKEN_EXPIRED, `${userId}'s stored refresh token for ${provider} has expired: the user must log in again`, about) };
     if (!request.skipCache) {
@@ -110,9 +158,12 @@ export class AccessTokenService {
     const event = { ...about, actor: context.actor, requestId: context.requestId, ipAddress: context.ipAddress ?? '', group: request.group, scopes: request.scopes };
     let response: idpgatewayV1.RefreshTokenResponse;
     try {
+      // Its own budget, not the caller's: the flight is shared, and a refresh that reached the IdP
+      // must come back and commit even if the caller who started it has gone.
+      rotation.sent = stored.secrets.refreshToken;
       response = await this.gateway.refreshToken(
         { provider, refreshToken: stored.secrets.refreshToken, scopes: request.scopes, audiences: request.audience ? [request.audience] : [] },
-        call,
+        IDP_CALL,
       );
     } catch (error) {
       const failure = refreshFailure(error, about);
@@ -130,6 +181,7 @@ export class AccessTokenService {
     this.metrics?.refreshed(provider, response.refreshTokenRotated ? 'rotated' : 'ok');
     // First thing after the IdP answered: the rotated refresh token, in this transaction.
     const rotated = response.refreshTokenRotated && set?.refreshToken ? set.refreshToken : undefined;
+    rotation.rotated = rotated;
     await stores.tokens.change(stored, { lastUsedAt: now, ...(rotated ? { refreshToken: rotated, ...(set?.refreshExpiresAt ? { refreshExpiresAt: timestampDate(set.refreshExpiresAt) } : {}) } : {}) });
     const happened = [...(rotated ? [{ ...event, action: 'rotated' as const }] : []), { ...event, action: 'refreshed' as const, scopes: set?.scopes ?? [] }];
     if (response.refusedScopes.length > 0) {
@@ -148,11 +200,11 @@ export class AccessTokenService {
 
   /** A VO's own client token (client credentials, DIRAC's pilot case): safe to obtain twice, so
    * replicas do not lock for it. */
-  async #clientToken(request: ResolvedRequest, call: CallOptions): Promise<Outcome> {
+  async #clientToken(request: ResolvedRequest): Promise<Outcome> {
     const about = { provider: request.provider };
     let response: idpgatewayV1.ClientCredentialsResponse;
     try {
-      response = await this.gateway.clientCredentials({ provider: request.provider, scopes: request.scopes, audiences: request.audience ? [request.audience] : [] }, call);
+      response = await this.gateway.clientCredentials({ provider: request.provider, scopes: request.scopes, audiences: request.audience ? [request.audience] : [] }, IDP_CALL);
     } catch (error) {
       return { error: refreshFailure(error, about) };
     }

@@ -128,6 +128,20 @@ for (const dialect of DIALECTS) {
       await rejects(service.update(token({ etag: etagOf(current!), scopes: current!.scopes }), context), Code.Aborted, /etag/);
     });
 
+    test('the same refresh token sent again is never revoked, and a token set without scopes is not "narrower"', async () => {
+      const [current] = await service.ofUser('alice');
+      const stored = await opened.db.transaction((s) => s.tokens.current('alice', 'dev-idp'));
+      const pending = (await outbox()).length;
+      const again = await service.update(token({ scopes: ['openid'] }, { refreshToken: stored!.secrets.refreshToken }), context);
+      assert.equal(again.keptStored, false);
+      assert.equal(again.supersededCount, 0);
+      assert.equal((await outbox()).length, pending, 'nothing revoked');
+      const unscoped = await service.update(token({ scopes: [] }), context);
+      assert.equal(unscoped.keptStored, false, 'an IdP may leave scope out: that is no narrower token');
+      assert.equal(unscoped.supersededCount, 1);
+      assert.notEqual(unscoped.token.tokenId, current!.tokenId);
+    });
+
     test("storing never touches another user's rows", async () => {
       await service.update(token({ userId: 'bob', subject: 'bob-sub' }), context);
       const alice = await service.ofUser('alice');
@@ -169,6 +183,23 @@ for (const dialect of DIALECTS) {
       assert.equal(current?.encryptionKeyId, 'k1');
       const rewritten = await service.update(token(), context);
       assert.equal(rewritten.token.encryptionKeyId, 'k2', 'new rows use the active key');
+    });
+
+    test('a row whose key left the keyring is flagged, can be replaced and deleted, and is never revoked blindly', async () => {
+      await service.update(token({ userId: 'bob', subject: 'bob-sub' }), context);
+      await opened.db.close();
+      const stranger = new TokenCipher({ activeKey: 'k9', keys: { k9: key() } });
+      opened = await openTokenDb(database.config, stranger);
+      service = new StoredTokensService(opened.db, registry, issuers, 86_400_000, new AccessTokenFront());
+      const current = await opened.db.transaction((s) => s.tokens.current('bob', 'dev-idp'));
+      assert.equal(current?.undecryptable, true);
+      assert.equal(current?.secrets.refreshToken, '');
+      const pending = (await outbox()).length;
+      const replaced = await service.update(token({ userId: 'bob', subject: 'bob-sub' }), context);
+      assert.equal(replaced.supersededCount, 1);
+      assert.equal(replaced.token.encryptionKeyId, 'k9');
+      assert.equal((await outbox()).length, pending, 'what cannot be decrypted is not queued for revocation');
+      assert.equal((await service.delete({ userId: 'alice', provider: '', revokeUpstream: true, reason: 'cleanup' }, context)).revocationsQueued, 0, "alice's rows are under k1/k2, gone from this keyring");
     });
   });
 }

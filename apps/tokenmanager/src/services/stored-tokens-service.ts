@@ -72,7 +72,10 @@ export class StoredTokensService {
       if (request.etag !== '' && (current === undefined || etagOf(current) !== request.etag)) {
         throw new AbortedError('the stored token changed since its etag was read: read it again and retry');
       }
-      if (current && live(current, now) && strictSubset(scopes, current.scopes)) {
+      // An IdP may leave `scope` out (RFC 6749 §5.1): no scopes means unknown, never narrower. The
+      // same refresh token sent again is the stored one, which must not be revoked.
+      const sameToken = current?.secrets.refreshToken === request.secrets.refreshToken;
+      if (current && !current.undecryptable && !sameToken && scopes.length > 0 && live(current, now) && strictSubset(scopes, current.scopes)) {
         // DIRAC keeps "the one with the maximum possible permissions": the new one is retired.
         await this.#queueRevocation(stores, { ...request, ...request.secrets }, 'narrower than the stored token, which was kept', event);
         return { token: current, supersededCount: 0, keptStored: true };
@@ -92,12 +95,17 @@ export class StoredTokensService {
       });
       await stores.history.record({ ...event, action: 'stored' });
       let supersededCount = 0;
-      if (current && current.secrets.refreshToken !== request.secrets.refreshToken) {
+      if (current && !sameToken) {
         supersededCount = 1;
         // Access tokens of the old grant die with its revocation.
         await stores.cache.forget(request.userId, request.provider);
-        await stores.history.record({ ...event, action: 'superseded', scopes: current.scopes, detail: `replaced ${current.tokenId}` });
-        await this.#queueRevocation(stores, { ...current, ...current.secrets }, `superseded by ${stored.tokenId}`, event);
+        if (current.undecryptable) {
+          // Its key left the keyring: it cannot be revoked, only replaced (the audit reports such rows).
+          await stores.history.record({ ...event, action: 'superseded', scopes: current.scopes, detail: `replaced ${current.tokenId}, which could not be decrypted (key ${current.encryptionKeyId})` });
+        } else {
+          await stores.history.record({ ...event, action: 'superseded', scopes: current.scopes, detail: `replaced ${current.tokenId}` });
+          await this.#queueRevocation(stores, { ...current, ...current.secrets }, `superseded by ${stored.tokenId}`, event);
+        }
       }
       return { token: stored, supersededCount, keptStored: false };
     });
@@ -115,8 +123,8 @@ export class StoredTokensService {
       let revocationsQueued = 0;
       for (const token of removed) {
         const event = { userId: token.userId, provider: token.provider, actor: context.actor, requestId: context.requestId, ipAddress: context.ipAddress ?? '', scopes: token.scopes };
-        await stores.history.record({ ...event, action: 'deleted', detail: request.reason });
-        if (request.revokeUpstream) {
+        await stores.history.record({ ...event, action: 'deleted', detail: token.undecryptable ? `${request.reason} (could not be decrypted, so not revoked)` : request.reason });
+        if (request.revokeUpstream && !token.undecryptable) {
           await this.#queueRevocation(stores, { ...token, ...token.secrets }, request.reason || 'deleted', event);
           revocationsQueued++;
         }

@@ -32,7 +32,12 @@ export interface TokenSecrets {
   readonly refreshToken: string;
 }
 
-export type StoredTokenWithSecrets = StoredToken & { readonly secrets: TokenSecrets };
+export type StoredTokenWithSecrets = StoredToken & {
+  readonly secrets: TokenSecrets;
+  /** True when the row's secrets could not be decrypted (its key left the keyring): the secrets
+   * are then empty, and the token can only be replaced or deleted. */
+  readonly undecryptable?: boolean;
+};
 
 /** What UpdateToken stores. */
 export type NewStoredToken = Omit<StoredToken, 'tokenId' | 'version' | 'encryptionKeyId' | 'revokedAt' | 'lastUsedAt' | 'updatedAt'> & {

@@ -34,8 +34,11 @@ export interface StoredTokens {
   /** Changes the row `current` read in place (same token id, next version), in one statement:
    * call only under its lock. */
   change(current: StoredTokenWithSecrets, change: StoredTokenChange): Promise<void>;
-  /** Seals up to `limit` rows under the active key that another key sealed; returns how many. */
+  /** Seals up to `limit` rows under the active key that another key of the keyring sealed;
+   * returns how many it re-sealed. */
   reencrypt(limit: number): Promise<number>;
+  /** Rows not sealed under the active key (after a re-encryption: those whose key is gone). */
+  sealedWithOtherKeys(): Promise<number>;
 }
 
 /**
@@ -89,6 +92,7 @@ export interface TokenStores {
  * a few times, from the start.
  */
 export interface TokenDb {
-  transaction<T>(work: (stores: TokenStores) => Promise<T>): Promise<T>;
+  /** `retry: false` for work that must not run twice (it called an IdP): a lost race then fails. */
+  transaction<T>(work: (stores: TokenStores) => Promise<T>, options?: { retry?: boolean }): Promise<T>;
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { Brackets, In, type EntityManager } from 'typeorm';
-import type { TokenCipher } from '../../crypto/token-cipher.js';
+import { UndecryptableError, type TokenCipher } from '../../crypto/token-cipher.js';
 import type {
   After,
   CachedAccessToken,
@@ -51,9 +51,17 @@ class TypeormStoredTokens implements StoredTokens {
     private readonly canLock: boolean,
   ) {}
 
+  /** The row with its secrets opened; a row that does not open (its key left the keyring, or it
+   * was altered) comes back `undecryptable` with empty secrets, so that it can still be replaced,
+   * deleted and reported instead of failing every call that touches it. */
   #withSecrets(row: IdpTokenRow): StoredTokenWithSecrets {
     const open = (value: string, column: 'access_token' | 'refresh_token') => (value === '' ? '' : this.cipher.open({ keyId: row.encryptionKeyId, value }, tokenAad(row, column)));
-    return { ...toStoredToken(row), secrets: { accessToken: open(row.accessToken, 'access_token'), refreshToken: open(row.refreshToken, 'refresh_token') } };
+    try {
+      return { ...toStoredToken(row), secrets: { accessToken: open(row.accessToken, 'access_token'), refreshToken: open(row.refreshToken, 'refresh_token') } };
+    } catch (error) {
+      if (!(error instanceof UndecryptableError)) throw error;
+      return { ...toStoredToken(row), secrets: { accessToken: '', refreshToken: '' }, undecryptable: true };
+    }
   }
 
   async current(userId: string, provider: string, options: { forUpdate?: boolean } = {}) {
@@ -130,21 +138,41 @@ class TypeormStoredTokens implements StoredTokens {
 
   async reencrypt(limit: number) {
     const repository = this.manager.getRepository(IdpTokenEntity);
-    const query = repository.createQueryBuilder('t').where('t.encryptionKeyId <> :active', { active: this.cipher.activeKeyId }).orderBy('t.id', 'ASC').take(limit);
-    if (this.canLock) query.setLock('pessimistic_write').setOnLocked('skip_locked');
+    // Waits for rows another transaction holds (no SKIP LOCKED): every row must be re-sealed before
+    // the old key can go. Rows that do not open under any key are left for the audit.
+    const query = repository
+      .createQueryBuilder('t')
+      .where('t.encryptionKeyId <> :active', { active: this.cipher.activeKeyId })
+      .andWhere('t.encryptionKeyId IN (:...known)', { known: this.cipher.keyIds })
+      .orderBy('t.id', 'ASC')
+      .take(limit);
+    if (this.canLock) query.setLock('pessimistic_write');
     const rows = await query.getMany();
+    let resealed = 0;
     for (const row of rows) {
-      const { secrets } = this.#withSecrets(row);
+      const opened = this.#withSecrets(row);
+      if (opened.undecryptable) continue;
+      const { secrets } = opened;
+      resealed++;
       const seal = (value: string, column: 'access_token' | 'refresh_token') => (value === '' ? '' : this.cipher.seal(value, tokenAad(row, column)).value);
       // The version is not bumped: the token is the same, only its envelope changed.
       await repository.update({ id: row.id! }, { accessToken: seal(secrets.accessToken, 'access_token'), refreshToken: seal(secrets.refreshToken, 'refresh_token'), encryptionKeyId: this.cipher.activeKeyId });
     }
-    return rows.length;
+    return resealed;
+  }
+
+  async sealedWithOtherKeys() {
+    return this.manager.getRepository(IdpTokenEntity).createQueryBuilder('t').where('t.encryptionKeyId <> :active', { active: this.cipher.activeKeyId }).getCount();
   }
 
   async remove(userId: string, provider?: string) {
     const repository = this.manager.getRepository(IdpTokenEntity);
-    const rows = await repository.find({ where: provider ? { userId, provider } : { userId }, order: { provider: 'ASC' } });
+    // Under the rows' locks: a refresh that rotated the token commits first, and the secrets read
+    // here (to revoke upstream) are the live ones.
+    const query = repository.createQueryBuilder('t').where('t.userId = :userId', { userId }).orderBy('t.provider', 'ASC');
+    if (provider) query.andWhere('t.provider = :provider', { provider });
+    if (this.canLock) query.setLock('pessimistic_write');
+    const rows = await query.getMany();
     if (rows.length > 0) await repository.delete({ id: In(rows.map((r) => r.id!)) });
     return rows.map((row) => this.#withSecrets(row));
   }
@@ -231,7 +259,16 @@ class TypeormRevocationOutbox implements RevocationOutbox {
   }
 
   async due(now: Date, limit: number): Promise<PendingRevocation[]> {
-    const query = this.manager.getRepository(RevocationEntity).createQueryBuilder('r').where('r.nextAttemptAt <= :now', { now: now.getTime() }).orderBy('r.nextAttemptAt', 'ASC').addOrderBy('r.id', 'ASC').take(limit);
+    // An entry sealed under a key that left the keyring cannot be sent; it stays for the audit
+    // instead of stopping the rest.
+    const query = this.manager
+      .getRepository(RevocationEntity)
+      .createQueryBuilder('r')
+      .where('r.nextAttemptAt <= :now', { now: now.getTime() })
+      .andWhere('r.encryptionKeyId IN (:...known)', { known: this.cipher.keyIds })
+      .orderBy('r.nextAttemptAt', 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .take(limit);
     if (this.canLock) query.setLock('pessimistic_write').setOnLocked('skip_locked');
     const rows = await query.getMany();
     return rows.map((row) => ({
@@ -249,8 +286,13 @@ class TypeormRevocationOutbox implements RevocationOutbox {
 
   async reencrypt(limit: number) {
     const repository = this.manager.getRepository(RevocationEntity);
-    const query = repository.createQueryBuilder('r').where('r.encryptionKeyId <> :active', { active: this.cipher.activeKeyId }).orderBy('r.id', 'ASC').take(limit);
-    if (this.canLock) query.setLock('pessimistic_write').setOnLocked('skip_locked');
+    const query = repository
+      .createQueryBuilder('r')
+      .where('r.encryptionKeyId <> :active', { active: this.cipher.activeKeyId })
+      .andWhere('r.encryptionKeyId IN (:...known)', { known: this.cipher.keyIds })
+      .orderBy('r.id', 'ASC')
+      .take(limit);
+    if (this.canLock) query.setLock('pessimistic_write');
     const rows = await query.getMany();
     for (const row of rows) {
       const aad = revocationAad(row.entryId, row.userId, row.provider);

@@ -21,17 +21,20 @@ export class TypeormTokenDb implements TokenDb {
     private readonly cipher: TokenCipher,
   ) {}
 
-  async transaction<T>(work: (stores: TokenStores) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (stores: TokenStores) => Promise<T>, options: { retry?: boolean } = {}): Promise<T> {
     if (this.dialect === 'sqlite') {
       const run = this.#queue.then(() => this.#once(work));
       this.#queue = run.catch(() => undefined);
       return run;
     }
+    const attempts = options.retry === false ? 1 : ATTEMPTS;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.#once(work);
       } catch (error) {
-        if (attempt >= ATTEMPTS || !(error instanceof QueryFailedError) || !RETRYABLE.has(driverCode(error) ?? '')) throw error;
+        const lostRace = error instanceof QueryFailedError && RETRYABLE.has(driverCode(error) ?? '');
+        if (!lostRace) throw error;
+        if (attempt >= attempts) throw new UnavailableError('TokenDB is busy; retry', driverCode(error), { cause: error });
       }
     }
   }
@@ -40,7 +43,10 @@ export class TypeormTokenDb implements TokenDb {
     try {
       return await this.dataSource.transaction((manager) => work(typeormStores(manager, this.cipher, this.dialect === 'mariadb')));
     } catch (error) {
-      if (UNREACHABLE.has(driverCode(error) ?? '')) throw new UnavailableError('TokenDB is unavailable; retry later', driverCode(error), { cause: error });
+      // mysql2 marks an error that ended the connection `fatal`, with or without a code.
+      const fatal = (error instanceof QueryFailedError ? (error.driverError as { fatal?: unknown }) : (error as { fatal?: unknown } | undefined))?.fatal === true;
+      const closed = error instanceof Error && /connection is in closed state|Connection lost/i.test(error.message);
+      if (UNREACHABLE.has(driverCode(error) ?? '') || fatal || closed) throw new UnavailableError('TokenDB is unavailable; retry later', driverCode(error) ?? 'connection lost', { cause: error });
       throw error;
     }
   }
