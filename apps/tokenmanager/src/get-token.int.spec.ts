@@ -300,6 +300,45 @@ describe('GetToken when things fail midway', () => {
   });
 });
 
+describe('a tokenmanager killed during a refresh', () => {
+  test('leaves no half-written row: the next GetToken works or says the user must log in again', async () => {
+    const victim = await startAppProcess('tokenmanager', { ...testEnv(pki), ...envOfReplicas }, [/^gRPC server listening$/]);
+    const client = grpcJsClient(TokenManagerService, `127.0.0.1:${victim.port(/^gRPC server listening$/)}`, pki.material('demo-service'), 'tokenmanager');
+    const before = refreshes();
+    try {
+      proxy.setFault({ kind: 'latency', ms: 600 }, { pathPrefix: '/token' });
+      const dying = client.call('getToken', { userId: 'alice', group: 'dirac_user', skipCache: true }, { deadlineMs: 10_000 }).catch((e: ServiceError) => e);
+      // Kill it while its refresh is at the IdP, its transaction open and the row locked.
+      while (refreshes() === before) await new Promise((r) => setTimeout(r, 20));
+      victim.child.kill('SIGKILL');
+      await dying;
+    } finally {
+      proxy.setFault({ kind: 'none' });
+      client.close();
+      await victim.stop();
+    }
+    const survivor = tm('demo-service');
+    const admin = tm('demo-admin');
+    try {
+      const next = await survivor.call('getToken', { userId: 'alice', group: 'dirac_user', skipCache: true }).then(
+        (answer) => ({ ok: true as const, answer }),
+        (e: ServiceError) => ({ ok: false as const, e }),
+      );
+      if (!next.ok) {
+        // The IdP rotated the token before the process died, and the rotated one died with it.
+        assert.equal(next.e.code, status.FAILED_PRECONDITION);
+        assert.match(next.e.details, /the user must log in again/);
+      }
+      const rows = await admin.call('getTokensByUserId', { userId: 'alice' });
+      assert.equal(rows.tokens.length, 1, 'one row, whole');
+    } finally {
+      survivor.close();
+      admin.close();
+    }
+    await loginAndStore('alice'); // whatever happened, alice logs in again for the tests after
+  });
+});
+
 describe('the revocation outbox', () => {
   test('a superseded refresh token is revoked at the IdP once it answers again, and only then leaves the outbox', async () => {
     const config = testConfig(pki, envOfReplicas);
@@ -353,3 +392,35 @@ test('metrics: GetToken by outcome and cache, refreshes by outcome, stored token
   assert.match(body, /tokenmanager_revocation_outbox_oldest_age_seconds(\{[^}]*\})? [\d.]+/);
 });
 
+test('an outbox entry survives a tokenmanager killed while sending it, and another replica delivers it', async () => {
+  const config = testConfig(pki, envOfReplicas);
+  const app = config.apps.tokenmanager!;
+  const discovery = (await (await fetch(`${proxy.url}/.well-known/openid-configuration`)).json()) as { revocation_endpoint: string };
+  const revocationPath = new URL(discovery.revocation_endpoint).pathname;
+  const opened = await openTokenDb(app.database, new TokenCipher(app.encryption));
+  const tls = new TlsWatcher(pki.files('tokenmanager'));
+  const gatewayClient = connectIdpGateway(app.idpGateway, tls);
+  const worker = new RevocationWorker(opened.db, gatewayClient.client, createLogger({ name: 'test', level: 'silent' }));
+  const pending = () => opened.db.transaction((s) => s.outbox.due(new Date(Date.now() + 7_200_000), 100));
+  try {
+    await worker.runOnce(new Date(Date.now() + 7_200_000));
+    await loginAndStore('alice'); // queues the superseded token
+    assert.equal((await pending()).length, 1);
+    proxy.setFault({ kind: 'latency', ms: 5_000 }, { pathPrefix: revocationPath });
+    const sent = () => proxy.requests.filter((r) => r.path.startsWith(revocationPath)).length;
+    const before = sent();
+    const victim = await startAppProcess('tokenmanager', { ...testEnv(pki), ...envOfReplicas, TESSERA__APPS__TOKENMANAGER__REVOCATIONOUTBOXINTERVAL: '100ms' }, [/^gRPC server listening$/]);
+    while (sent() === before) await new Promise((r) => setTimeout(r, 20));
+    victim.child.kill('SIGKILL');
+    await victim.stop();
+    proxy.setFault({ kind: 'none' });
+    assert.equal((await pending()).length, 1, 'still in the outbox');
+    assert.deepEqual(await worker.runOnce(new Date(Date.now() + 7_200_000)), { revoked: 1, failed: 0 });
+    assert.equal((await pending()).length, 0);
+  } finally {
+    proxy.setFault({ kind: 'none' });
+    gatewayClient.close();
+    tls.stop();
+    await opened.db.close();
+  }
+});
