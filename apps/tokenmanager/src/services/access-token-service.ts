@@ -70,7 +70,7 @@ export class AccessTokenService {
   }
 
   async #get(request: TokenRequest, context: () => RequestContext): Promise<IssuedToken> {
-    const resolved = resolveRequest(request, this.registry);
+    const resolved = this.#resolve(request);
     if (!resolved.skipCache) {
       const near = this.front.get(resolved.userId, resolved.provider, resolved.cacheKey);
       if (near && lives(near.expiresAt, resolved.minLifetimeMs)) return issued(near, resolved, true);
@@ -97,6 +97,20 @@ export class AccessTokenService {
     // Only after the transaction committed: memory never holds what TokenDB does not.
     this.front.set(outcome.entry);
     return outcome.token;
+  }
+
+  /** Requests resolved lately: the registry does not change while the process runs, and most calls
+   * repeat a few requests. Only successful resolutions are kept. */
+  readonly #resolved = new Map<string, ResolvedRequest>();
+
+  #resolve(request: TokenRequest): ResolvedRequest {
+    const key = `${request.userId}\0${request.group}\0${request.provider}\0${request.audience}\0${request.scopes.join(' ')}`;
+    const known = this.#resolved.get(key);
+    if (known) return { ...known, minLifetimeMs: request.minLifetimeMs, skipCache: request.skipCache };
+    const resolved = resolveRequest(request, this.registry);
+    if (this.#resolved.size >= 10_000) this.#resolved.clear();
+    this.#resolved.set(key, resolved);
+    return resolved;
   }
 
   /** Misses for one user and provider wait their turn here, in this process, before they take a
