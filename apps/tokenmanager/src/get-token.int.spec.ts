@@ -221,6 +221,28 @@ describe('GetToken', () => {
     }
   });
 
+  test('a token for an audience is exchanged for one (RFC 8693) at an IdP that offers it, and cached for that audience', async () => {
+    const service = tm('demo-service');
+    try {
+      const audience = 'https://storage.example.org';
+      const token = await service.call('getToken', { userId: 'alice', group: 'dirac_user', scopes: ['openid'], audience });
+      assert.equal(token.cached, false);
+      assert.equal(token.audience, audience);
+      const discovery = (await (await fetch(`${proxy.url}/.well-known/openid-configuration`)).json()) as { introspection_endpoint: string };
+      const introspected = (await (await fetch(discovery.introspection_endpoint, { method: 'POST', body: new URLSearchParams({ token: token.accessToken, client_id: 'tessera-idp-gateway', client_secret: 'dev-idp-gateway-secret' }) })).json()) as { active: boolean; aud?: string | string[] };
+      assert.equal(introspected.active, true);
+      assert.deepEqual([introspected.aud].flat(), [audience], 'the IdP issued it for that audience');
+      const again = await service.call('getToken', { userId: 'alice', group: 'dirac_user', scopes: ['openid'], audience });
+      assert.equal(again.cached, true);
+      const plain = await service.call('getToken', { userId: 'alice', group: 'dirac_user', scopes: ['openid'] });
+      assert.notEqual(plain.accessToken, token.accessToken, 'another audience, another cache entry');
+      const history = await tm('demo-admin').call('listTokenHistory', { userId: 'alice', actions: [tokenmanagerV1.TokenHistoryAction.EXCHANGED] });
+      assert.equal(history.events[0]?.detail, `for ${audience}`);
+    } finally {
+      service.close();
+    }
+  });
+
   test("a VO's client token comes from client credentials and is cached", async () => {
     const service = tm('demo-service');
     try {

@@ -2,7 +2,7 @@ import { timestampDate } from '@bufbuild/protobuf/wkt';
 import type { Client } from '@connectrpc/connect';
 import type { RegistryConfig } from '@tessera/config';
 import { idpgatewayV1, type IdpGatewayService } from '@tessera/contracts';
-import type { CachedAccessToken } from '../storage/model.js';
+import type { CachedAccessToken, NewHistoryEvent } from '../storage/model.js';
 import type { TokenDb, TokenStores } from '../storage/stores.js';
 import { IdpGatewayError } from '../upstream/idp-gateway-error.js';
 import type { RequestContext } from './stored-tokens-service.js';
@@ -137,8 +137,10 @@ export class AccessTokenService {
    */
   async #refreshOnce(request: ResolvedRequest, context: RequestContext): Promise<Outcome> {
     const rotation: Rotation = {};
+    // Outside the transaction: a capability of the IdP, asked once in a while, not under a lock.
+    const exchange = request.audience !== '' && (await this.#offersExchange(request.provider));
     try {
-      return await this.db.transaction((stores) => this.#refresh(stores, request, context, rotation), { retry: false });
+      return await this.db.transaction((stores) => this.#refresh(stores, request, context, rotation, exchange), { retry: false });
     } catch (error) {
       if (rotation.rotated === undefined || rotation.sent === undefined) throw error;
       const { sent, rotated } = rotation;
@@ -154,7 +156,30 @@ export class AccessTokenService {
 
   /** Under the stored token's row lock; returns the failure rather than throwing it, so that what
    * the failure changed (a grant marked dead, the history) commits. */
-  async #refresh(stores: TokenStores, request: ResolvedRequest, context: RequestContext, rotation: Rotation): Promise<Outcome> {
+  /** Whether the IdP offers RFC 8693 token exchange (the gateway's ListProviders), remembered for
+   * ten minutes; when it cannot be told, the audience is asked for with the refresh instead. */
+  readonly #exchange = new Map<string, { offers: boolean; until: number }>();
+
+  async #offersExchange(provider: string): Promise<boolean> {
+    const known = this.#exchange.get(provider);
+    if (known && known.until > Date.now()) return known.offers;
+    let offers = false;
+    try {
+      const { providers } = await this.gateway.listProviders({}, { timeoutMs: 3000 });
+      offers = providers.find((p) => p.name === provider)?.supportsTokenExchange ?? false;
+    } catch {
+      return known?.offers ?? false;
+    }
+    this.#exchange.set(provider, { offers, until: Date.now() + 600_000 });
+    return offers;
+  }
+
+  /**
+   * Under the stored token's row lock. A request for an audience, at an IdP that offers token
+   * exchange, refreshes the stored token and exchanges the access token it got for one meant for
+   * that audience (RFC 8693), narrowed to the scopes asked for; otherwise the refresh itself asks.
+   */
+  async #refresh(stores: TokenStores, request: ResolvedRequest, context: RequestContext, rotation: Rotation, exchange: boolean): Promise<Outcome> {
     const { userId, provider } = request;
     const about = { userId, provider };
     const now = new Date();
@@ -176,7 +201,7 @@ export class AccessTokenService {
       // must come back and commit even if the caller who started it has gone.
       rotation.sent = stored.secrets.refreshToken;
       response = await this.gateway.refreshToken(
-        { provider, refreshToken: stored.secrets.refreshToken, scopes: request.scopes, audiences: request.audience ? [request.audience] : [] },
+        { provider, refreshToken: stored.secrets.refreshToken, scopes: request.scopes, audiences: request.audience && !exchange ? [request.audience] : [] },
         IDP_CALL,
       );
     } catch (error) {
@@ -197,12 +222,27 @@ export class AccessTokenService {
     const rotated = response.refreshTokenRotated && set?.refreshToken ? set.refreshToken : undefined;
     rotation.rotated = rotated;
     await stores.tokens.change(stored, { lastUsedAt: now, ...(rotated ? { refreshToken: rotated, ...(set?.refreshExpiresAt ? { refreshExpiresAt: timestampDate(set.refreshExpiresAt) } : {}) } : {}) });
-    const happened = [...(rotated ? [{ ...event, action: 'rotated' as const }] : []), { ...event, action: 'refreshed' as const, scopes: set?.scopes ?? [] }];
+    const happened: NewHistoryEvent[] = [...(rotated ? [{ ...event, action: 'rotated' as const }] : []), { ...event, action: 'refreshed' as const, scopes: set?.scopes ?? [] }];
     if (response.refusedScopes.length > 0) {
       await stores.history.record(...happened);
       return { error: new TokenError(TokenErrorReason.SCOPE_REFUSED, `${provider} refused the scopes ${response.refusedScopes.join(' ')}`, about) };
     }
-    const entry = this.#entry(request, set);
+    let issuedSet = set;
+    if (exchange && set?.accessToken) {
+      try {
+        const exchanged = await this.gateway.exchangeToken(
+          { provider, subjectToken: set.accessToken, subjectTokenType: idpgatewayV1.TokenTypeIdentifier.ACCESS_TOKEN, scopes: request.scopes, audiences: [request.audience] },
+          IDP_CALL,
+        );
+        issuedSet = exchanged.tokenSet;
+        happened.push({ ...event, action: 'exchanged', detail: `for ${request.audience}` });
+      } catch (error) {
+        // The refresh (and a rotation) stands; only the exchange failed.
+        await stores.history.record(...happened, { ...event, action: 'refresh_failed', detail: `exchange: ${error instanceof IdpGatewayError ? error.oauthError || idpgatewayV1.IdpErrorKind[error.kind] : 'idp-gateway unreachable'}` });
+        return { error: refreshFailure(error, about) };
+      }
+    }
+    const entry = this.#entry(request, issuedSet);
     if (!entry) {
       await stores.history.record(...happened);
       return { error: new TokenError(TokenErrorReason.LIFETIME_UNATTAINABLE, `${provider} issued no access token with a known lifetime`, about) };
