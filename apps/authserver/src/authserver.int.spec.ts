@@ -6,8 +6,7 @@ import { createConnectTransport } from '@connectrpc/connect-node';
 import type { TesseraConfig } from '@tessera/config';
 import { AuthService } from '@tessera/contracts';
 import { createLogger } from '@tessera/observability';
-import { UnauthenticatedError, type UserTokenVerifier } from '@tessera/rpc';
-import { createTestPki, testConfig, type TestPki } from '@tessera/testing';
+import { createTestPki, standInUserTokens, testConfig, type TestPki } from '@tessera/testing';
 import { buildAuthServer, type RunningAuthServer } from './factory.js';
 
 describe('authserver', () => {
@@ -77,13 +76,7 @@ describe('authserver', () => {
   });
 
   test('the Connect API goes through the RPC edge: users from bearer tokens, rules, metrics, malformed input', async () => {
-    // A stand-in for the JWT verification that comes with the login; what is tested is the edge.
-    const userTokens: UserTokenVerifier = {
-      async verify(token) {
-        if (token !== 'alice-token') throw new UnauthenticatedError('the access token is not valid');
-        return { id: 'alice', group: 'dirac_user', vo: 'dirac', properties: new Set(['NormalUser'] as const), scopes: [], tokenId: 'jti', expiresAt: new Date(Date.now() + 60_000) };
-      },
-    };
+    const userTokens = standInUserTokens({ id: 'alice', group: 'dirac_user', properties: ['NormalUser'] });
     const withUsers = await buildAuthServer(config, { logger: createLogger({ name: 'authserver', level: 'silent' }), userTokens }).listen();
     try {
       const as = (token?: string) =>

@@ -8,8 +8,8 @@ import { createClient, type Client } from '@connectrpc/connect';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { IdpGatewayService, TokenManagerService, tokenmanagerV1 } from '@tessera/contracts';
 import { createLogger } from '@tessera/observability';
-import { createServiceTransport, TlsWatcher, UnauthenticatedError, type RpcApp, type UserTokenVerifier } from '@tessera/rpc';
-import { Browser, createTestPki, findForm, freePort, grpcJsClient, startAppProcess, startFaultProxy, testConfig, testEnv, type AppProcess, type FaultProxy, type TestPki } from '@tessera/testing';
+import { createServiceTransport, TlsWatcher, type RpcApp } from '@tessera/rpc';
+import { Browser, createTestPki, findForm, freePort, grpcJsClient, standInUserTokens, startAppProcess, startFaultProxy, testConfig, testEnv, type AppProcess, type FaultProxy, type TestPki } from '@tessera/testing';
 import { TokenCipher } from './crypto/token-cipher.js';
 import { buildTokenManager } from './factory.js';
 import { AccessTokenFront } from './services/access-token-front.js';
@@ -23,13 +23,8 @@ import { createTestDatabase, type TestDatabase } from './testing/test-databases.
 
 const REDIRECT = 'http://127.0.0.1:8080/auth/callback';
 const { TokenErrorDetailSchema } = tokenmanagerV1;
-/** Bob, as the authserver would vouch for him (the JWT verification comes with the authserver). */
-const userTokens: UserTokenVerifier = {
-  async verify(token) {
-    if (token !== 'bob-token') throw new UnauthenticatedError('the access token is not valid');
-    return { id: 'bob', group: 'dirac_user', vo: 'dirac', properties: new Set(['NormalUser', 'PrivateLimitedDelegation'] as const), scopes: [], tokenId: 'jti', expiresAt: new Date(Date.now() + 60_000) };
-  },
-};
+/** Bob, as the authserver would vouch for him. */
+const userTokens = standInUserTokens({ id: 'bob', group: 'dirac_user', properties: ['NormalUser', 'PrivateLimitedDelegation'] });
 
 let pki: TestPki;
 let proxy: FaultProxy;
@@ -104,6 +99,29 @@ const hasTokenErrorDetail = (e: ServiceError) => {
   const raw = e.metadata.get('grpc-status-details-bin')[0];
   return raw instanceof Buffer && raw.includes(Buffer.from(TokenErrorDetailSchema.typeName));
 };
+
+/** TokenDB, the gateway and a revocation worker as a replica has them, for the tests that reach
+ * below the RPC surface. */
+async function direct() {
+  const config = testConfig(pki, envOfReplicas);
+  const app = config.apps.tokenmanager!;
+  const opened = await openTokenDb(app.database, new TokenCipher(app.encryption));
+  const tls = new TlsWatcher(pki.files('tokenmanager'));
+  const gatewayClient = connectIdpGateway(app.idpGateway, tls);
+  const worker = new RevocationWorker(opened.db, gatewayClient.client, createLogger({ name: 'test', level: 'silent' }));
+  return {
+    config,
+    opened,
+    gatewayClient,
+    worker,
+    pending: () => opened.db.transaction((s) => s.outbox.due(new Date(Date.now() + 7_200_000), 100)),
+    async close() {
+      gatewayClient.close();
+      tls.stop();
+      await opened.db.close();
+    },
+  };
+}
 
 describe('GetToken', () => {
   test('a platform service gets an access token for alice; the second call is served from the cache on any replica', async () => {
@@ -276,11 +294,7 @@ describe('GetToken when things fail midway', () => {
   });
 
   test('a write that fails after the IdP rotated the refresh token keeps the rotated one', async () => {
-    const config = testConfig(pki, envOfReplicas);
-    const app = config.apps.tokenmanager!;
-    const opened = await openTokenDb(app.database, new TokenCipher(app.encryption));
-    const tls = new TlsWatcher(pki.files('tokenmanager'));
-    const gatewayClient = connectIdpGateway(app.idpGateway, tls);
+    const { config, opened, gatewayClient, close } = await direct();
     // TokenDB as it is, but the cache write of the next refresh fails (the database went away, say).
     let failNextPut = true;
     const faulty: TokenDb = {
@@ -315,9 +329,7 @@ describe('GetToken when things fail midway', () => {
       assert.equal(next.cached, false);
       assert.equal(refreshes() - before, 2);
     } finally {
-      gatewayClient.close();
-      tls.stop();
-      await opened.db.close();
+      await close();
     }
   });
 });
@@ -363,13 +375,7 @@ describe('a tokenmanager killed during a refresh', () => {
 
 describe('the revocation outbox', () => {
   test('a superseded refresh token is revoked at the IdP once it answers again, and only then leaves the outbox', async () => {
-    const config = testConfig(pki, envOfReplicas);
-    const app = config.apps.tokenmanager!;
-    const opened = await openTokenDb(app.database, new TokenCipher(app.encryption));
-    const tls = new TlsWatcher(pki.files('tokenmanager'));
-    const gatewayClient = connectIdpGateway(app.idpGateway, tls);
-    const worker = new RevocationWorker(opened.db, gatewayClient.client, createLogger({ name: 'test', level: 'silent' }));
-    const pending = () => opened.db.transaction((s) => s.outbox.due(new Date(Date.now() + 7_200_000), 100));
+    const { opened, worker, pending, close } = await direct();
     try {
       await worker.runOnce(new Date(Date.now() + 7_200_000)); // what earlier tests queued
       await loginAndStore('alice'); // supersedes alice's stored token
@@ -397,9 +403,7 @@ describe('the revocation outbox', () => {
       assert.doesNotMatch(JSON.stringify(history), new RegExp(retired), 'no token in the history');
     } finally {
       proxy.setFault({ kind: 'none' });
-      gatewayClient.close();
-      tls.stop();
-      await opened.db.close();
+      await close();
     }
   });
 });
@@ -415,15 +419,9 @@ test('metrics: GetToken by outcome and cache, refreshes by outcome, stored token
 });
 
 test('an outbox entry survives a tokenmanager killed while sending it, and another replica delivers it', async () => {
-  const config = testConfig(pki, envOfReplicas);
-  const app = config.apps.tokenmanager!;
   const discovery = (await (await fetch(`${proxy.url}/.well-known/openid-configuration`)).json()) as { revocation_endpoint: string };
   const revocationPath = new URL(discovery.revocation_endpoint).pathname;
-  const opened = await openTokenDb(app.database, new TokenCipher(app.encryption));
-  const tls = new TlsWatcher(pki.files('tokenmanager'));
-  const gatewayClient = connectIdpGateway(app.idpGateway, tls);
-  const worker = new RevocationWorker(opened.db, gatewayClient.client, createLogger({ name: 'test', level: 'silent' }));
-  const pending = () => opened.db.transaction((s) => s.outbox.due(new Date(Date.now() + 7_200_000), 100));
+  const { worker, pending, close } = await direct();
   try {
     await worker.runOnce(new Date(Date.now() + 7_200_000));
     await loginAndStore('alice'); // queues the superseded token
@@ -441,8 +439,6 @@ test('an outbox entry survives a tokenmanager killed while sending it, and anoth
     assert.equal((await pending()).length, 0);
   } finally {
     proxy.setFault({ kind: 'none' });
-    gatewayClient.close();
-    tls.stop();
-    await opened.db.close();
+    await close();
   }
 });

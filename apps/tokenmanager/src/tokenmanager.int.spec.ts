@@ -11,8 +11,8 @@ import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import { grpcHealthV1, TokenManagerService, tokenmanagerV1 } from '@tessera/contracts';
-import { createTestPki, grpcJsClient, REPO_ROOT, testConfig, testEnv, type TestPki } from '@tessera/testing';
-import { UnauthenticatedError, type RpcApp, type UserTokenVerifier } from '@tessera/rpc';
+import { createTestPki, grpcJsClient, REPO_ROOT, standInUserTokens, testConfig, testEnv, type TestPki } from '@tessera/testing';
+import type { RpcApp } from '@tessera/rpc';
 import { buildTokenManager } from './factory.js';
 
 const run = promisify(execFile);
@@ -119,13 +119,7 @@ describe('tokenmanager', () => {
 });
 
 describe('tokenmanager and forwarded user tokens', () => {
-  // A stand-in for the verification of Tessera's access tokens, which comes with the authserver.
-  const userTokens: UserTokenVerifier = {
-    async verify(token) {
-      if (token !== 'alice-token') throw new UnauthenticatedError('the access token is not valid');
-      return { id: 'alice', group: 'dirac_user', vo: 'dirac', properties: new Set(['NormalUser', 'PrivateLimitedDelegation'] as const), scopes: [], tokenId: 'jti', expiresAt: new Date(Date.now() + 60_000) };
-    },
-  };
+  const userTokens = standInUserTokens({ id: 'alice', group: 'dirac_user', properties: ['NormalUser', 'PrivateLimitedDelegation'] });
   let pki: TestPki;
   let app: RpcApp;
   before(async () => {

@@ -5,3 +5,4 @@ export { startAppProcess, type AppProcess } from './app-process.js';
 export { Browser, findForm, type Page, type HtmlForm } from './form-browser.js';
 export { freePort } from './free-port.js';
 export { startFaultProxy, type Fault, type FaultOptions, type FaultProxy } from './fault-proxy.js';
+export { standInUserTokens } from './stand-in-user-tokens.js';

@@ -1,5 +1,5 @@
 import type { Caller, Peer, ServiceCaller, UserCaller } from './caller.js';
-import { UnauthenticatedError, PermissionDeniedError } from '../errors.js';
+import { PermissionDeniedError, ServiceError, UnauthenticatedError } from '../errors.js';
 
 /** What the edge knows about one call when it resolves the caller. */
 export interface CallInfo {
@@ -25,6 +25,16 @@ export interface CallerResolver {
  */
 export interface UserTokenVerifier {
   verify(token: string): Promise<Omit<UserCaller, 'kind' | 'via'>>;
+}
+
+/** Whatever a verifier throws other than our own errors, the caller hears only that the token was
+ * refused: a verifier's words (a JWT library's, say) are not passed on. */
+async function verified(verifier: UserTokenVerifier, token: string): Promise<Omit<UserCaller, 'kind' | 'via'>> {
+  try {
+    return await verifier.verify(token);
+  } catch (error) {
+    throw error instanceof ServiceError ? error : new UnauthenticatedError('the access token is not valid');
+  }
 }
 
 /** The header a trusted service forwards a user's access token in. */
@@ -57,7 +67,7 @@ export function bearerUsers(verifier: UserTokenVerifier | undefined): CallerReso
       const token = bearerToken(header, 'authorization');
       if (token === undefined) throw new UnauthenticatedError('a bearer access token is required: run `tessera login` first');
       if (!verifier) throw new UnauthenticatedError('this server cannot verify access tokens');
-      return { kind: 'user', ...(await verifier.verify(token)) };
+      return { kind: 'user', ...(await verified(verifier, token)) };
     },
   };
 }
@@ -79,7 +89,7 @@ export function servicePeersActingForUsers(options: {
       if (token === undefined) return service;
       if (!options.mayForward(service)) throw new PermissionDeniedError(`${service.id} may not act for users`);
       if (!options.verifier) throw new UnauthenticatedError('this server cannot verify forwarded user tokens');
-      return options.verifier.verify(token).then((user) => ({ kind: 'user', ...user, via: service }));
+      return verified(options.verifier, token).then((user) => ({ kind: 'user', ...user, via: service }));
     },
   };
 }
