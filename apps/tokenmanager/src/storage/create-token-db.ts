@@ -2,6 +2,7 @@ import type { DatabaseConfig } from '@tessera/config';
 import type { TokenCipher } from '../crypto/token-cipher.js';
 import type { TokenDb } from './stores.js';
 import { createDataSource } from './typeorm/data-source.js';
+import { migrateUnderLock } from './typeorm/migrate-under-lock.js';
 import { TypeormTokenDb } from './typeorm/typeorm-token-db.js';
 
 export interface OpenedTokenDb {
@@ -32,7 +33,7 @@ export async function openTokenDb(database: DatabaseConfig, cipher: TokenCipher)
   }
   return {
     db: new TypeormTokenDb(dataSource, dialect, cipher),
-    migrate: async () => (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name),
+    migrate: () => migrateUnderLock(dataSource, dialect),
     pending: () => dataSource.showMigrations(),
   };
 }
