@@ -5,6 +5,7 @@ import { TokenCipher } from './crypto/token-cipher.js';
 import { tokenManagerService } from './rpc/token-manager-service.js';
 import { AccessTokenFront } from './services/access-token-front.js';
 import { AccessTokenService } from './services/access-token-service.js';
+import { RefreshRateLimit } from './services/refresh-rate-limit.js';
 import { RevocationWorker } from './services/revocation-worker.js';
 import { TokenMetrics } from './services/token-metrics.js';
 import { StoredTokensService } from './services/stored-tokens-service.js';
@@ -63,7 +64,7 @@ export function buildTokenManager(config: TesseraConfig, options: TokenManagerOp
         const front = new AccessTokenFront();
         const services = {
           storedTokens: new StoredTokensService(tokenDb.db, config.registry, issuers, app.defaultRefreshLifetime, front),
-          accessTokens: new AccessTokenService(tokenDb.db, config.registry, gateway.client, front, new TokenMetrics(metricsRegistry, tokenDb.db)),
+          accessTokens: new AccessTokenService(tokenDb.db, config.registry, gateway.client, front, new TokenMetrics(metricsRegistry, tokenDb.db), new RefreshRateLimit(app.idpCallsPerUserPerMinute)),
           history: new TokenHistoryService(tokenDb.db),
           registry: config.registry,
           issuers,

@@ -334,6 +334,28 @@ describe('GetToken when things fail midway', () => {
   });
 });
 
+describe('the per-user limit on IdP calls', () => {
+  test('skip_cache beyond the limit is RESOURCE_EXHAUSTED with retry_after, and cache hits are not limited', async () => {
+    const limited = await buildTokenManager(testConfig(pki, { ...envOfReplicas, TESSERA__APPS__TOKENMANAGER__IDPCALLSPERUSERPERMINUTE: '2' }), { logger: createLogger({ name: 'tokenmanager', level: 'silent' }) }).listen();
+    const client = grpcJsClient(TokenManagerService, `127.0.0.1:${limited.grpcPort}`, pki.material('demo-service'), 'tokenmanager');
+    try {
+      const ask = (skipCache: boolean) => client.call('getToken', { userId: 'alice', group: 'dirac_user', skipCache });
+      await ask(true);
+      await ask(true);
+      await assert.rejects(ask(true), (e: ServiceError) => {
+        assert.equal(e.code, status.RESOURCE_EXHAUSTED);
+        assert.match(e.details, /too many IdP calls for alice at dev-idp; retry in \d+ s/);
+        assert.ok(hasTokenErrorDetail(e));
+        return true;
+      });
+      for (let i = 0; i < 5; i++) assert.equal((await ask(false)).cached, true, 'served from the cache');
+    } finally {
+      client.close();
+      await limited.close({ graceMs: 200 });
+    }
+  });
+});
+
 describe('a tokenmanager killed during a refresh', () => {
   test('leaves no half-written row: the next GetToken works or says the user must log in again', async () => {
     const victim = await startAppProcess('tokenmanager', { ...testEnv(pki), ...envOfReplicas }, [/^gRPC server listening$/]);

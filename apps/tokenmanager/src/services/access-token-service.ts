@@ -7,6 +7,7 @@ import type { TokenDb, TokenStores } from '../storage/stores.js';
 import { IdpGatewayError } from '../upstream/idp-gateway-error.js';
 import type { RequestContext } from './stored-tokens-service.js';
 import type { AccessTokenFront } from './access-token-front.js';
+import type { RefreshRateLimit } from './refresh-rate-limit.js';
 import type { TokenMetrics } from './token-metrics.js';
 import { TokenError, TokenErrorReason } from './token-errors.js';
 import { resolveRequest, type ResolvedRequest, type TokenRequest } from './token-request.js';
@@ -55,6 +56,7 @@ export class AccessTokenService {
     private readonly gateway: Client<typeof IdpGatewayService>,
     private readonly front: AccessTokenFront,
     private readonly metrics?: TokenMetrics,
+    private readonly rateLimit?: RefreshRateLimit,
   ) {}
 
   /** `context` is asked for only on a cache miss: a hit writes no history. */
@@ -81,6 +83,16 @@ export class AccessTokenService {
     const flight = `${resolved.userId}\0${resolved.provider}\0${resolved.group}\0${resolved.cacheKey}\0${resolved.minLifetimeMs}\0${resolved.skipCache}`;
     let shared = this.#flights.get(flight);
     if (!shared) {
+      // Only a call that will reach the IdP counts; one joining a flight in progress does not.
+      const waitMs = this.rateLimit?.take(resolved.userId, resolved.provider) ?? 0;
+      if (waitMs > 0) {
+        throw new TokenError(TokenErrorReason.RATE_LIMITED, `too many IdP calls for ${resolved.userId || 'the client'} at ${resolved.provider}; retry in ${Math.ceil(waitMs / 1000)} s`, {
+          userId: resolved.userId,
+          provider: resolved.provider,
+          retryable: true,
+          retryAfterMs: waitMs,
+        });
+      }
       shared = this.#obtain(resolved, context()).finally(() => this.#flights.delete(flight));
       this.#flights.set(flight, shared);
     }
