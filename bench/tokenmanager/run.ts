@@ -6,6 +6,7 @@
 //   - cold GetToken (skip_cache: a refresh at the IdP each time) against dev-idp's own refresh
 //   - IdP refreshes caused by a burst of 200 concurrent GetToken over both replicas
 //   - the replica's resident memory, idle and after the load
+//   - GetToken from TokenDB and a user's token list, p99, with 1k rows and with 1M rows
 // Usage: npm run bench:tokenmanager [-- --seconds 5]   (MariaDB: TESSERA_TEST_MARIADB_URL, else 127.0.0.1:3306)
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -71,6 +72,8 @@ const tmEnv = {
   TESSERA__APPS__TOKENMANAGER__IDPGATEWAY__ADDRESS: gatewayAddress,
   TESSERA__APPS__TOKENMANAGER__DATABASE: JSON.stringify({ type: 'mariadb', url: url.href }),
   TESSERA__APPS__TOKENMANAGER__CONNECT: '',
+  // The cold rows refresh one user a hundred times a minute, on purpose.
+  TESSERA__APPS__TOKENMANAGER__IDPCALLSPERUSERPERMINUTE: '100000',
 };
 execFileSync(process.execPath, ['--import', 'tsx', 'apps/tokenmanager/src/migrate.ts'], { env: { ...process.env, ...tmEnv, ...quiet }, stdio: 'ignore' });
 const replicas: AppProcess[] = [];
@@ -130,6 +133,39 @@ const before = proxy.requests.filter((r) => r.method === 'POST' && r.path.starts
 await Promise.all(Array.from({ length: 200 }, (_, i) => services[i % 2]!.call('getToken', { userId: 'alice', group: 'dirac_user', scopes: ['profile'] }, { deadlineMs: 30_000 })));
 const burst = proxy.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/token')).length - before;
 
+// 4. TokenDB's size: GetToken served from TokenDB's cache (no in-memory front) and a user's token
+// list, p99 at 8 concurrent calls, with about 1k rows and then with 1M more in each table.
+const fromDb = await startAppProcess('tokenmanager', { ...tmEnv, TESSERA__APPS__TOKENMANAGER__CACHEFRONTTTL: '0' }, [/^gRPC server listening$/]);
+const dbService = client(fromDb, 'demo-service');
+const dbAdmin = client(fromDb, 'demo-admin');
+const db = await createConnection(url.href);
+const fill = async (from: number, to: number) => {
+  const now = Date.now();
+  await db.query(
+    `INSERT INTO idp_tokens (token_id, user_id, provider, subject, access_token, refresh_token, encryption_key_id, scope, token_type, client_id, kid, issued_at, expires_at, rt_expires_at, version, created_at, updated_at)
+     SELECT CONCAT('tok_bench_', seq), CONCAT('user', seq), 'dev-idp', CONCAT('sub', seq), 'v1.x.y.z', 'v1.x.y.z', 'k', 'openid', 'Bearer', 'c', '', ${now}, ${now + 3600e3}, ${now + 86400e3}, 1, ${now}, ${now} FROM seq_${from}_to_${to}`,
+  );
+  await db.query(
+    `INSERT INTO access_token_cache (user_id, provider, cache_key, access_token, encryption_key_id, token_type, scope, audience, expires_at, created_at)
+     SELECT CONCAT('user', seq), 'dev-idp', SHA2(seq, 256), 'v1.x.y.z', 'k', 'Bearer', 'openid', '', ${now + 3600e3}, ${now} FROM seq_${from}_to_${to}`,
+  );
+  await db.query('ANALYZE TABLE idp_tokens, access_token_cache');
+};
+const sized = async () => ({
+  getToken: await load(() => dbService.call('getToken', { userId: 'alice', group: 'dirac_user' }), 8, seconds),
+  list: await load(() => dbAdmin.call('getTokensByUserId', { userId: 'alice' }), 8, seconds),
+});
+await fill(1, 1000);
+const small = await sized();
+const filled0 = performance.now();
+await fill(1001, 1_001_000);
+const fillSeconds = (performance.now() - filled0) / 1000;
+const large = await sized();
+dbService.close();
+dbAdmin.close();
+await db.end();
+await fromDb.stop();
+
 services.forEach((s) => s.close());
 authTls.stop();
 for (const p of [...replicas, gateway, devIdp]) await p.stop();
@@ -152,4 +188,9 @@ for (const row of coldRows) {
   console.log(`| cold GetToken p50 ms, ${row.where} | ${row.cold.toFixed(2)} | dev-idp refresh ${row.direct.toFixed(2)} | ${r.toFixed(2)}× | ${goal} |`);
 }
 console.log(`| IdP refreshes for 200 concurrent GetToken over 2 replicas | ${burst} | | | 1 ${verdict(burst === 1)} |`);
+for (const [what, a, b] of [['GetToken served from TokenDB (no memory front)', small.getToken, large.getToken], ['GetTokensByUserId', small.list, large.list]] as const) {
+  const r = b.p99 / a.p99;
+  console.log(`| ${what} p99 ms (8 concurrent), 1M rows vs 1k | ${b.p99.toFixed(2)} | ${a.p99.toFixed(2)} | ${r.toFixed(2)}× | within 10% ${verdict(r <= 1.1)} |`);
+}
+console.log(`| (inserting the 1M rows in each table took ${fillSeconds.toFixed(0)} s) | | | | |`);
 console.log(`| tokenmanager RSS MiB, idle / after the load | ${idleRss.toFixed(0)} / ${loadedRss.toFixed(0)} | | | reported |`);

@@ -61,7 +61,7 @@ export function buildTokenManager(config: TesseraConfig, options: TokenManagerOp
         } else if (await tokenDb.pending()) {
           throw new SchemaBehindError();
         }
-        const front = new AccessTokenFront();
+        const front = new AccessTokenFront(app.cacheFrontTtl);
         const services = {
           storedTokens: new StoredTokensService(tokenDb.db, config.registry, issuers, app.defaultRefreshLifetime, front),
           accessTokens: new AccessTokenService(tokenDb.db, config.registry, gateway.client, front, new TokenMetrics(metricsRegistry, tokenDb.db), new RefreshRateLimit(app.idpCallsPerUserPerMinute)),

@@ -23,6 +23,9 @@ export const tokenmanagerConfigSchema = z.strictObject({
   /** Lifetime assumed for a refresh token whose expiry neither the IdP nor the token states
    * (DIRAC: 86,400 s). */
   defaultRefreshLifetime: duration.default(86_400_000),
+  /** How long a replica serves a cached access token from memory before it reads TokenDB again
+   * (0: never from memory). A token deleted on another replica is served here at most this long. */
+  cacheFrontTtl: duration.default(15_000),
   /** How many IdP calls (cache misses, skip_cache) one user may cause per minute on one replica,
    * at most that many at once; more are answered RESOURCE_EXHAUSTED with retry_after. */
   idpCallsPerUserPerMinute: z.number().int().min(1).default(30),
