@@ -67,6 +67,8 @@ export interface RevocationOutbox {
   /** Entries whose time has come, oldest first, locked for this transaction; on MariaDB rows another
    * replica holds are skipped (FOR UPDATE SKIP LOCKED), so each entry is worked by one at a time. */
   due(now: Date, limit: number): Promise<PendingRevocation[]>;
+  /** Leaves the entry alone until `until` (a worker's claim while it sends it). */
+  postpone(id: string, until: Date): Promise<void>;
   /** The IdP confirmed (or needs no) revocation: the entry is done. */
   done(id: string): Promise<void>;
   /** The attempt failed: try again at `nextAttemptAt`; `lastError` is a code, never the IdP's words. */

@@ -302,6 +302,10 @@ class TypeormRevocationOutbox implements RevocationOutbox {
     return rows.length;
   }
 
+  async postpone(id: string, until: Date) {
+    await this.manager.getRepository(RevocationEntity).update({ entryId: id }, { nextAttemptAt: until });
+  }
+
   async done(id: string) {
     await this.manager.getRepository(RevocationEntity).delete({ entryId: id });
   }
