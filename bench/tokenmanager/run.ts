@@ -117,8 +117,7 @@ const directRefresh = async () => {
 };
 const cold = () => service.call('getToken', { userId: 'alice', group: 'dirac_user', skipCache: true }, { deadlineMs: 30_000 });
 const coldRows: { where: string; direct: number; cold: number }[] = [];
-// A bounded number of refreshes: dev-idp keeps tokens in oidc-provider's in-memory LRU (1000
-// entries), and a rotated chain of thousands would evict the grants the rest of the run uses.
+// At most 100 refreshes a row, so that the slow row does not take the whole time.
 for (const latency of [0, 20]) {
   proxy.setFault(latency === 0 ? { kind: 'none' } : { kind: 'latency', ms: latency });
   const d = await load(directRefresh, 1, seconds, 100);

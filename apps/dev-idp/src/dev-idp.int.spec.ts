@@ -104,6 +104,13 @@ describe('dev-idp', () => {
     await assertInvalidGrant(oidc.refreshTokenGrant(gateway, first.refresh_token));
   });
 
+  it("keeps every grant however many refresh tokens were rotated (no bound on the store)", async () => {
+    const kept = await signIn(gateway, 'openid', 'alice');
+    let chain = (await signIn(gateway, 'openid', 'bob')).refresh_token!;
+    for (let i = 0; i < 1100; i++) chain = (await oidc.refreshTokenGrant(gateway, chain)).refresh_token!;
+    assert.ok((await oidc.refreshTokenGrant(gateway, kept.refresh_token!)).access_token, "alice's grant survived bob's 1100 rotations");
+  });
+
   it('narrows wlcg.groups to the parameterised group scopes asked for', async () => {
     const tokens = await signIn(gateway, 'openid wlcg.groups:/dirac/user', 'alice');
     assert.deepEqual(tokens.claims()?.['wlcg.groups'], ['/dirac/user']);

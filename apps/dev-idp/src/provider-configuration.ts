@@ -1,3 +1,4 @@
+import { unboundedMemoryAdapter } from './token-store.js';
 import { randomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
 import { errors, type Client, type ClientMetadata, type Configuration, type Token } from 'oidc-provider';
@@ -16,6 +17,7 @@ export const DEFAULT_TTL = { accessToken: 3600, idToken: 3600, refreshToken: 14 
 export function providerConfiguration(options: DevIdpOptions, accounts: AccountDirectory, signingKey: JWK): Configuration {
   const ttl = lifetimes(options.ttl);
   return {
+    adapter: unboundedMemoryAdapter(),
     clients: options.clients.map(clientMetadata),
     clientDefaults: { id_token_signed_response_alg: 'ES256' },
     jwks: { keys: [signingKey] },

@@ -103,6 +103,8 @@ declare module 'oidc-provider' {
   type Ttl = number;
 
   export interface Configuration {
+    /** A factory of storage adapters, one per model (AccessToken, Grant, Session, …). */
+    adapter?: (model: string) => unknown;
     clients: ClientMetadata[];
     clientDefaults?: Partial<ClientMetadata>;
     jwks: { keys: object[] };
@@ -233,5 +235,12 @@ declare module 'oidc-provider' {
       result: InteractionResults,
       options?: { mergeWithLastSubmission?: boolean },
     ): Promise<void>;
+  }
+}
+
+declare module 'oidc-provider/lib/adapters/memory_adapter.js' {
+  /** oidc-provider's in-memory adapter; `store` is any map with get, set(key, value, { maxAge }) and delete. */
+  export default class MemoryAdapter {
+    constructor(model: string, store?: unknown, clockTolerance?: number);
   }
 }
