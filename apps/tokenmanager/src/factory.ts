@@ -64,7 +64,11 @@ export function buildTokenManager(config: TesseraConfig, options: TokenManagerOp
         const front = new AccessTokenFront(app.cacheFrontTtl);
         const services = {
           storedTokens: new StoredTokensService(tokenDb.db, config.registry, issuers, app.defaultRefreshLifetime, front),
-          accessTokens: new AccessTokenService(tokenDb.db, config.registry, gateway.client, front, new TokenMetrics(metricsRegistry, tokenDb.db), new RefreshRateLimit(app.idpCallsPerUserPerMinute)),
+          accessTokens: new AccessTokenService(tokenDb.db, config.registry, gateway.client, front, {
+            providers: new Set(issuers.keys()),
+            metrics: new TokenMetrics(metricsRegistry, tokenDb.db),
+            rateLimit: new RefreshRateLimit(app.idpCallsPerUserPerMinute),
+          }),
           history: new TokenHistoryService(tokenDb.db),
           registry: config.registry,
           issuers,

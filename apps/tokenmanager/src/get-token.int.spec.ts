@@ -203,6 +203,8 @@ describe('GetToken', () => {
         [{ userId: 'bob', group: 'dirac_admin' }, status.PERMISSION_DENIED, /bob is not a member of dirac_admin/],
         [{ userId: 'alice' }, status.INVALID_ARGUMENT, /name a group or a provider/],
         [{ userId: 'mallory', group: 'dirac_user' }, status.PERMISSION_DENIED, /no user "mallory"/],
+        [{ userId: 'alice', group: 'dirac_user', scopes: ['openid wlcg.groups:/dirac/admin'] }, status.INVALID_ARGUMENT, /is not one scope \(RFC 6749 §3.3\)/],
+        [{ userId: '', provider: 'made-up-idp' }, status.INVALID_ARGUMENT, /no identity provider named "made-up-idp"/],
       ];
       for (const [request, code, message] of cases) {
         await assert.rejects(service.call('getToken', request as never), (e: ServiceError) => {
@@ -318,7 +320,7 @@ describe('GetToken when things fail midway', () => {
           options,
         ),
     };
-    const service = new AccessTokenService(faulty, config.registry, gatewayClient.client, new AccessTokenFront());
+    const service = new AccessTokenService(faulty, config.registry, gatewayClient.client, new AccessTokenFront(), { providers: new Set(Object.keys(config.idps)) });
     const request = { userId: 'alice', group: 'dirac_user', provider: '', scopes: ['openid', 'email'], audience: '', minLifetimeMs: 0, skipCache: true };
     const context = () => ({ actor: { kind: 'service' as const, id: 'test' }, requestId: 'r' });
     try {

@@ -9,7 +9,7 @@ import type { Property } from '@tessera/config';
 export function standInUserTokens(user: { id: string; group: string; properties: Property[] }) {
   return {
     async verify(token: string) {
-      if (token !== `${user.id}-token`) throw new Error('the access token is not valid');
+      if (token !== `${user.id}-token`) throw Object.assign(new Error('the access token is not valid'), { rejected: true });
       return { id: user.id, group: user.group, vo: 'dirac', properties: new Set(user.properties), scopes: [], tokenId: 'jti', expiresAt: new Date(Date.now() + 60_000) };
     },
   };

@@ -30,6 +30,7 @@ type Outcome = { token: IssuedToken; entry: CachedAccessToken } | { error: Token
 interface Rotation {
   sent?: string;
   rotated?: string;
+  refreshExpiresAt?: Date;
 }
 /** The budget of one IdP call through the gateway (which bounds each IdP request itself). */
 const IDP_CALL = { timeoutMs: 20_000 };
@@ -55,18 +56,17 @@ export class AccessTokenService {
     private readonly registry: RegistryConfig,
     private readonly gateway: Client<typeof IdpGatewayService>,
     private readonly front: AccessTokenFront,
-    private readonly metrics?: TokenMetrics,
-    private readonly rateLimit?: RefreshRateLimit,
+    private readonly options: { providers: ReadonlySet<string>; metrics?: TokenMetrics; rateLimit?: RefreshRateLimit },
   ) {}
 
   /** `context` is asked for only on a cache miss: a hit writes no history. */
   async get(request: TokenRequest, context: () => RequestContext): Promise<IssuedToken> {
     try {
       const token = await this.#get(request, context);
-      this.metrics?.served('ok', token.cached);
+      this.options.metrics?.served('ok', token.cached);
       return token;
     } catch (error) {
-      this.metrics?.served(error instanceof TokenError ? TokenErrorReason[error.reason].toLowerCase() : 'error', false);
+      this.options.metrics?.served(error instanceof TokenError ? TokenErrorReason[error.reason].toLowerCase() : 'error', false);
       throw error;
     }
   }
@@ -84,7 +84,7 @@ export class AccessTokenService {
     let shared = this.#flights.get(flight);
     if (!shared) {
       // Only a call that will reach the IdP counts; one joining a flight in progress does not.
-      const waitMs = this.rateLimit?.take(resolved.userId, resolved.provider) ?? 0;
+      const waitMs = this.options.rateLimit?.take(resolved.userId || `client:${resolved.group}`, resolved.provider) ?? 0;
       if (waitMs > 0) {
         throw new TokenError(TokenErrorReason.RATE_LIMITED, `too many IdP calls for ${resolved.userId || 'the client'} at ${resolved.provider}; retry in ${Math.ceil(waitMs / 1000)} s`, {
           userId: resolved.userId,
@@ -116,10 +116,10 @@ export class AccessTokenService {
   readonly #resolved = new Map<string, ResolvedRequest>();
 
   #resolve(request: TokenRequest): ResolvedRequest {
-    const key = `${request.userId}\0${request.group}\0${request.provider}\0${request.audience}\0${request.scopes.join(' ')}`;
+    const key = JSON.stringify([request.userId, request.group, request.provider, request.audience, request.scopes]);
     const known = this.#resolved.get(key);
     if (known) return { ...known, minLifetimeMs: request.minLifetimeMs, skipCache: request.skipCache };
-    const resolved = resolveRequest(request, this.registry);
+    const resolved = resolveRequest(request, this.registry, this.options.providers);
     if (this.#resolved.size >= 10_000) this.#resolved.clear();
     this.#resolved.set(key, resolved);
     return resolved;
@@ -151,43 +151,51 @@ export class AccessTokenService {
     const rotation: Rotation = {};
     // Outside the transaction: a capability of the IdP, asked once in a while, not under a lock.
     const exchange = request.audience !== '' && (await this.#offersExchange(request.provider));
+    if (exchange === undefined) {
+      // Asking the refresh for the audience might give a token without it, cached as if it had it.
+      return { error: new TokenError(TokenErrorReason.IDP_UNAVAILABLE, `cannot tell whether ${request.provider} offers token exchange; retry later`, { userId: request.userId, provider: request.provider, retryable: true }) };
+    }
     try {
       return await this.db.transaction((stores) => this.#refresh(stores, request, context, rotation, exchange), { retry: false });
     } catch (error) {
       if (rotation.rotated === undefined || rotation.sent === undefined) throw error;
-      const { sent, rotated } = rotation;
-      await this.db.transaction(async (stores) => {
-        const current = await stores.tokens.current(request.userId, request.provider, { forUpdate: true });
-        if (current?.secrets.refreshToken !== sent) return;
-        await stores.tokens.change(current, { refreshToken: rotated, lastUsedAt: new Date() });
-        await stores.history.record({ userId: request.userId, provider: request.provider, actor: context.actor, requestId: context.requestId, action: 'rotated', detail: 'kept after the refresh transaction failed' });
-      });
+      const { sent, rotated, refreshExpiresAt } = rotation;
+      try {
+        await this.db.transaction(async (stores) => {
+          const current = await stores.tokens.current(request.userId, request.provider, { forUpdate: true });
+          if (current?.secrets.refreshToken !== sent) return;
+          await stores.tokens.change(current, { refreshToken: rotated, lastUsedAt: new Date(), ...(refreshExpiresAt ? { refreshExpiresAt } : {}) });
+          await stores.history.record({ userId: request.userId, provider: request.provider, actor: context.actor, requestId: context.requestId, action: 'rotated', detail: 'kept after the refresh transaction failed' });
+        });
+      } catch {
+        throw error; // the first failure is the one to report (and log); the rotated token is lost
+      }
       return { error: new TokenError(TokenErrorReason.IDP_UNAVAILABLE, 'TokenDB failed after the refresh; the rotated refresh token was kept: retry', { userId: request.userId, provider: request.provider, retryable: true }) };
     }
   }
 
-  /** Under the stored token's row lock; returns the failure rather than throwing it, so that what
-   * the failure changed (a grant marked dead, the history) commits. */
   /** Whether the IdP offers RFC 8693 token exchange (the gateway's ListProviders), remembered for
-   * ten minutes; when it cannot be told, the audience is asked for with the refresh instead. */
+   * ten minutes (providers are the configured ones, so this stays small); undefined when it cannot
+   * be told. */
   readonly #exchange = new Map<string, { offers: boolean; until: number }>();
 
-  async #offersExchange(provider: string): Promise<boolean> {
+  async #offersExchange(provider: string): Promise<boolean | undefined> {
     const known = this.#exchange.get(provider);
     if (known && known.until > Date.now()) return known.offers;
-    let offers = false;
+    let offers: boolean;
     try {
       const { providers } = await this.gateway.listProviders({}, { timeoutMs: 3000 });
       offers = providers.find((p) => p.name === provider)?.supportsTokenExchange ?? false;
     } catch {
-      return known?.offers ?? false;
+      return known?.offers;
     }
     this.#exchange.set(provider, { offers, until: Date.now() + 600_000 });
     return offers;
   }
 
   /**
-   * Under the stored token's row lock. A request for an audience, at an IdP that offers token
+   * Under the stored token's row lock; returns the failure rather than throwing it, so that what
+   * the failure changed (a grant marked dead, the history) commits. A request for an audience, at an IdP that offers token
    * exchange, refreshes the stored token and exchanges the access token it got for one meant for
    * that audience (RFC 8693), narrowed to the scopes asked for; otherwise the refresh itself asks.
    */
@@ -218,7 +226,7 @@ export class AccessTokenService {
       );
     } catch (error) {
       const failure = refreshFailure(error, about);
-      this.metrics?.refreshed(provider, TokenErrorReason[failure.reason].toLowerCase());
+      this.options.metrics?.refreshed(provider, TokenErrorReason[failure.reason].toLowerCase());
       if (failure.reason === TokenErrorReason.GRANT_REJECTED) {
         // Under the row lock the stored refresh token is the one just sent: no sibling rotated it,
         // so the IdP's refusal is about this very grant.
@@ -229,10 +237,11 @@ export class AccessTokenService {
       return { error: failure };
     }
     const set = response.tokenSet;
-    this.metrics?.refreshed(provider, response.refreshTokenRotated ? 'rotated' : 'ok');
+    this.options.metrics?.refreshed(provider, response.refreshTokenRotated ? 'rotated' : 'ok');
     // First thing after the IdP answered: the rotated refresh token, in this transaction.
     const rotated = response.refreshTokenRotated && set?.refreshToken ? set.refreshToken : undefined;
     rotation.rotated = rotated;
+    if (set?.refreshExpiresAt) rotation.refreshExpiresAt = timestampDate(set.refreshExpiresAt);
     await stores.tokens.change(stored, { lastUsedAt: now, ...(rotated ? { refreshToken: rotated, ...(set?.refreshExpiresAt ? { refreshExpiresAt: timestampDate(set.refreshExpiresAt) } : {}) } : {}) });
     const happened: NewHistoryEvent[] = [...(rotated ? [{ ...event, action: 'rotated' as const }] : []), { ...event, action: 'refreshed' as const, scopes: set?.scopes ?? [] }];
     if (response.refusedScopes.length > 0) {
@@ -248,10 +257,14 @@ export class AccessTokenService {
         );
         issuedSet = exchanged.tokenSet;
         happened.push({ ...event, action: 'exchanged', detail: `for ${request.audience}` });
+        if (exchanged.refusedScopes.length > 0) {
+          await stores.history.record(...happened);
+          return { error: new TokenError(TokenErrorReason.SCOPE_REFUSED, `${provider} refused the scopes ${exchanged.refusedScopes.join(' ')} for ${request.audience}`, about) };
+        }
       } catch (error) {
-        // The refresh (and a rotation) stands; only the exchange failed.
+        // The refresh (and a rotation) stands; only the exchange failed, so the grant is not dead.
         await stores.history.record(...happened, { ...event, action: 'refresh_failed', detail: `exchange: ${error instanceof IdpGatewayError ? error.oauthError || idpgatewayV1.IdpErrorKind[error.kind] : 'idp-gateway unreachable'}` });
-        return { error: refreshFailure(error, about) };
+        return { error: exchangeFailure(error, about, request.audience) };
       }
     }
     const entry = this.#entry(request, issuedSet);
@@ -301,6 +314,14 @@ const lives = (expiresAt: Date, minLifetimeMs: number) => expiresAt.getTime() - 
 
 function issued(entry: CachedAccessToken, request: ResolvedRequest, cached: boolean): IssuedToken {
   return { accessToken: entry.accessToken, tokenType: entry.tokenType, expiresAt: entry.expiresAt, scopes: entry.scopes, audience: entry.audience, provider: request.provider, group: request.group, cached };
+}
+
+/** A refused exchange is about the audience or scopes asked for, never about the stored grant. */
+function exchangeFailure(error: unknown, about: { userId?: string; provider: string }, audience: string): TokenError {
+  const failure = refreshFailure(error, about);
+  if (failure.reason !== TokenErrorReason.GRANT_REJECTED && failure.reason !== TokenErrorReason.SCOPE_REFUSED) return failure;
+  const oauthError = error instanceof IdpGatewayError ? error.oauthError : '';
+  return new TokenError(TokenErrorReason.SCOPE_REFUSED, `${about.provider} refused to exchange for ${audience} (${oauthError || 'refused'})`, { ...about, oauthError });
 }
 
 /** The gateway's failure in GetToken's terms (the one adapter from IdpErrorDetail to TokenErrorDetail). */

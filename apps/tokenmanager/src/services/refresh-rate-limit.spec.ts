@@ -13,3 +13,11 @@ test('a user may make `perMinute` IdP calls at once, then one per 60/perMinute s
   assert.equal(limit.take('alice', 'p', t + 20_000), 0, 'refilled after 20 s');
   assert.ok(limit.take('alice', 'p', t + 20_000) > 0);
 });
+
+test('many other keys do not reset a limited user', () => {
+  const limit = new RefreshRateLimit(1);
+  const t = 5_000_000;
+  assert.equal(limit.take('alice', 'p', t), 0);
+  for (let i = 0; i < 100_050; i++) limit.take(`user${i}`, 'p', t);
+  assert.ok(limit.take('alice', 'p', t) > 0, 'alice is still limited');
+});

@@ -4,6 +4,8 @@
  * cost nothing. Each replica counts for itself: a limit on IdP load and on a caller forcing
  * refreshes, never needed for correctness.
  */
+const MAX_BUCKETS = 100_000;
+
 export class RefreshRateLimit {
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
 
@@ -19,7 +21,15 @@ export class RefreshRateLimit {
       return Math.ceil(((1 - tokens) * 60_000) / this.perMinute);
     }
     this.#buckets.set(key, { tokens: tokens - 1, at: now });
-    if (this.#buckets.size > 100_000) this.#buckets.clear(); // a bound on memory; a full bucket is the default anyway
+    if (this.#buckets.size > MAX_BUCKETS) this.#forgetFull(now);
     return 0;
+  }
+
+  /** A bound on memory that resets nobody: only buckets that have refilled go (a full bucket is
+   * what an unknown key gets anyway). */
+  #forgetFull(now: number): void {
+    for (const [key, bucket] of this.#buckets) {
+      if (bucket.tokens + ((now - bucket.at) * this.perMinute) / 60_000 >= this.perMinute) this.#buckets.delete(key);
+    }
   }
 }

@@ -11,9 +11,10 @@ const FIRST_RETRY_MS = 5_000;
 const LAST_RETRY_MS = 3_600_000;
 /** One revocation's budget at the gateway, which retries it itself with backoff. */
 const CALL_TIMEOUT_MS = 15_000;
-/** How long a claimed entry is left alone by the others: longer than one call may take. A worker
- * that dies holding a claim only delays that entry by this much. */
-const LEASE_MS = 60_000;
+/** How long a claimed batch is left alone by the others: longer than the whole batch may take (each
+ * call is bounded), so no entry is sent twice at once. A worker that dies holding a claim only
+ * delays its entries by this much. */
+const LEASE_MS = BATCH * CALL_TIMEOUT_MS + 60_000;
 
 export interface RevocationWorkerOptions {
   /** How often the outbox is looked at (default 5 s). */
@@ -40,8 +41,13 @@ export class RevocationWorker {
   ) {}
 
   start(): this {
+    let busy = false;
     this.#timer ??= setInterval(() => {
-      this.#running = this.runOnce().catch((error: unknown) => this.logger.warn({ err: error }, 'revocation outbox run failed; trying again later'));
+      if (busy) return; // a run still sending: the next tick comes again
+      busy = true;
+      this.#running = this.runOnce()
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'revocation outbox run failed; trying again later'))
+        .finally(() => (busy = false));
     }, this.options.intervalMs ?? 5_000);
     this.#timer.unref();
     return this;

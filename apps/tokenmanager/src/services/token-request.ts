@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { RegistryConfig } from '@tessera/config';
+import { InvalidArgumentError } from '@tessera/rpc';
 import { TokenError, TokenErrorReason } from './token-errors.js';
+
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/;
 
 /** What GetToken is asked for, parsed. */
 export interface TokenRequest {
@@ -36,8 +39,11 @@ function cacheKeyOf(what: string): string {
 }
 
 /** The IdP, group and scopes a request means (the contract's GetTokenRequest rules). */
-export function resolveRequest(request: TokenRequest, registry: RegistryConfig): ResolvedRequest {
+export function resolveRequest(request: TokenRequest, registry: RegistryConfig, providers: ReadonlySet<string>): ResolvedRequest {
   const context = { userId: request.userId, provider: request.provider };
+  // RFC 6749 §3.3: a scope is one scope-token; one holding a space would hide several.
+  const badScope = request.scopes.find((s) => !SCOPE_TOKEN.test(s));
+  if (badScope !== undefined) throw new InvalidArgumentError(`scopes: ${JSON.stringify(badScope.slice(0, 80))} is not one scope (RFC 6749 §3.3)`);
   const group = request.group === '' ? undefined : registry.groups[request.group];
   if (request.group !== '' && !group) throw new TokenError(TokenErrorReason.NO_PROVIDER, `no group ${JSON.stringify(request.group)} in the registry`, context);
   const groupIdp = group ? registry.vos[group.vo]?.idp : undefined;
@@ -47,6 +53,7 @@ export function resolveRequest(request: TokenRequest, registry: RegistryConfig):
   }
   const provider = request.provider || groupIdp;
   if (!provider) throw new TokenError(TokenErrorReason.NO_PROVIDER, 'name a group or a provider', context);
+  if (!providers.has(provider)) throw new TokenError(TokenErrorReason.NO_PROVIDER, `no identity provider named ${JSON.stringify(provider)}`, context);
   if (request.userId !== '') {
     const user = registry.users[request.userId];
     if (!user) throw new TokenError(TokenErrorReason.NOT_A_MEMBER, `no user ${JSON.stringify(request.userId)} in the registry`, context);
@@ -55,6 +62,6 @@ export function resolveRequest(request: TokenRequest, registry: RegistryConfig):
     }
   }
   const scopes = [...new Set([...request.scopes, ...(group?.idpScopes ?? [])])].sort();
-  const cacheKey = cacheKeyOf(`${scopes.join(' ')}\n${request.audience}`);
+  const cacheKey = cacheKeyOf(JSON.stringify([scopes, request.audience]));
   return { ...request, provider, group: request.group, scopes, cacheKey };
 }

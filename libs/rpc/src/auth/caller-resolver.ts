@@ -1,5 +1,5 @@
 import type { Caller, Peer, ServiceCaller, UserCaller } from './caller.js';
-import { PermissionDeniedError, ServiceError, UnauthenticatedError } from '../errors.js';
+import { PermissionDeniedError, ServiceError, UnauthenticatedError, UnavailableError } from '../errors.js';
 
 /** What the edge knows about one call when it resolves the caller. */
 export interface CallInfo {
@@ -21,19 +21,22 @@ export interface CallerResolver {
 /**
  * Verifies a Tessera access token and says whose it is. The verification itself (jose, the
  * authserver's JWKS) comes with the authserver; this is the seam every server plugs it into.
- * It throws UnauthenticatedError for a token it does not accept.
+ * A token it refuses is thrown as an UnauthenticatedError (or any error marked `rejected: true`);
+ * anything else it throws means it could not verify now (a JWKS it cannot fetch, say).
  */
 export interface UserTokenVerifier {
   verify(token: string): Promise<Omit<UserCaller, 'kind' | 'via'>>;
 }
 
-/** Whatever a verifier throws other than our own errors, the caller hears only that the token was
- * refused: a verifier's words (a JWT library's, say) are not passed on. */
+/** A refused token is UNAUTHENTICATED; a verifier that could not decide is UNAVAILABLE, its error
+ * kept as the cause for the log. Neither passes a verifier's own words (a JWT library's) on. */
 async function verified(verifier: UserTokenVerifier, token: string): Promise<Omit<UserCaller, 'kind' | 'via'>> {
   try {
     return await verifier.verify(token);
   } catch (error) {
-    throw error instanceof ServiceError ? error : new UnauthenticatedError('the access token is not valid');
+    if (error instanceof ServiceError) throw error;
+    if ((error as { rejected?: unknown } | null)?.rejected === true) throw new UnauthenticatedError('the access token is not valid');
+    throw new UnavailableError('the access token cannot be verified now; retry later', undefined, { cause: error });
   }
 }
 
