@@ -210,9 +210,18 @@ describe('GetToken', () => {
         await assert.rejects(service.call('getToken', request as never), (e: ServiceError) => {
           assert.equal(e.code, code, JSON.stringify(request));
           assert.match(e.details, message);
+          assert.ok(hasTokenErrorDetail(e), `${JSON.stringify(request)}: with a TokenErrorDetail`);
           return true;
         });
       }
+      const authserver = tm('authserver');
+      await assert.rejects(authserver.call('updateToken', { userId: 'alice', provider: 'dev-idp', subject: 'alice', tokenSet: { accessToken: 'x' } }), (e: ServiceError) => {
+        assert.equal(e.code, status.INVALID_ARGUMENT);
+        assert.match(e.details, /refresh_token is required/);
+        assert.ok(hasTokenErrorDetail(e), 'UpdateToken failures carry it too');
+        return true;
+      });
+      authserver.close();
     } finally {
       service.close();
     }

@@ -1,3 +1,4 @@
+import type { DescService } from '@bufbuild/protobuf';
 import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { HandlerContext } from '@connectrpc/connect';
 import { Property, type RegistryConfig } from '@tessera/config';
@@ -16,12 +17,14 @@ import {
   type InstanceInfo,
   type Rule,
   type ServiceDefinition,
+  type ServiceSpec,
 } from '@tessera/rpc';
 import type { AccessTokenService } from '../services/access-token-service.js';
 import type { StoredTokensService } from '../services/stored-tokens-service.js';
 import type { TokenHistoryService } from '../services/token-history-service.js';
 import { decodePageToken, encodePageToken, pageSize } from './paging.js';
 import { requestContext } from './request-context.js';
+import { withTokenErrorDetail } from '../services/token-errors.js';
 import { historyActionOf, historyEvent, tokenInfo } from './token-info.js';
 
 const proxyManagement = hasAnyProperty(Property.ProxyManagement);
@@ -78,7 +81,7 @@ const isEventKey = (k: unknown): k is { at: number; id: string } =>
 export function tokenManagerService(instance: InstanceInfo, services: TokenManagerServices): ServiceDefinition<typeof TokenManagerService> {
   const { storedTokens, accessTokens, history, registry, issuers } = services;
   const infos = async (userId: string) => ({ tokens: (await storedTokens.ofUser(userId)).map(tokenInfo) });
-  return defineService(TokenManagerService, {
+  const definition = defineService(TokenManagerService, {
     getToken: {
       allow: mayGetToken(registry),
       async handle(request, context) {
@@ -185,6 +188,27 @@ export function tokenManagerService(instance: InstanceInfo, services: TokenManag
     echo: { allow: anyCaller, handle: (request) => ({ message: request.message }) },
     whoami: { allow: anyCaller, handle: (_request, context: HandlerContext) => whoami(callerOf(context)) },
   });
+  return withTokenErrorDetails(definition, ['getToken', 'updateToken', 'deleteToken', 'getTokensByUserId', 'getUserTokensInfo', 'getUsersTokensInfo', 'listTokenHistory']);
+}
+
+/** Every failure of a token method's handler carries a TokenErrorDetail (the contract's rule). */
+function withTokenErrorDetails<S extends DescService>(definition: ServiceDefinition<S>, methods: readonly (keyof ServiceSpec<S>)[]): ServiceDefinition<S> {
+  const spec = { ...definition.spec };
+  for (const name of methods) {
+    const method = spec[name] as { allow: unknown; handle: (request: unknown, context: HandlerContext) => unknown };
+    spec[name] = {
+      ...method,
+      handle: async (request: unknown, context: HandlerContext) => {
+        try {
+          return await method.handle(request, context);
+        } catch (error) {
+          const about = request as { userId?: unknown; provider?: unknown };
+          throw withTokenErrorDetail(error, { userId: typeof about.userId === 'string' ? about.userId : '', provider: typeof about.provider === 'string' ? about.provider : '' });
+        }
+      },
+    } as ServiceSpec<S>[typeof name];
+  }
+  return { service: definition.service, spec };
 }
 
 function invalidAction(value: number): never {

@@ -17,9 +17,13 @@ const CODE: Record<tokenmanagerV1.TokenErrorReason, Code> = {
   [TokenErrorReason.SCOPE_REFUSED]: Code.PermissionDenied,
   [TokenErrorReason.IDP_UNAVAILABLE]: Code.Unavailable,
   [TokenErrorReason.RATE_LIMITED]: Code.ResourceExhausted,
+  [TokenErrorReason.INVALID_REQUEST]: Code.InvalidArgument,
+  [TokenErrorReason.TOKENDB_UNAVAILABLE]: Code.Unavailable,
 };
 
 export interface TokenErrorContext {
+  /** The code, when the reason allows several (INVALID_REQUEST: NOT_FOUND, ABORTED, …). */
+  code?: Code;
   userId?: string;
   provider?: string;
   oauthError?: string;
@@ -35,7 +39,7 @@ export class TokenError extends ServiceError {
     message: string,
     context: TokenErrorContext = {},
   ) {
-    super(CODE[reason], message, undefined, {
+    super(context.code ?? CODE[reason], message, undefined, {
       details: [
         {
           desc: TokenErrorDetailSchema,
@@ -51,4 +55,15 @@ export class TokenError extends ServiceError {
       ],
     });
   }
+}
+
+/** A token method's failure that carries no TokenErrorDetail yet, given one: the contract's
+ * promise that every failure a handler answers has it. The code and message stay as they were. */
+export function withTokenErrorDetail(error: unknown, about: { userId?: string; provider?: string }): unknown {
+  if (!(error instanceof ServiceError) || error.details.length > 0) return error;
+  const reason = error.code === Code.Unavailable ? TokenErrorReason.TOKENDB_UNAVAILABLE : TokenErrorReason.INVALID_REQUEST;
+  if (error.code === Code.Unavailable || [Code.InvalidArgument, Code.NotFound, Code.PermissionDenied, Code.Aborted].includes(error.code)) {
+    return new TokenError(reason, error.message, { ...about, code: error.code, retryable: error.code === Code.Unavailable || error.code === Code.Aborted });
+  }
+  return error;
 }
