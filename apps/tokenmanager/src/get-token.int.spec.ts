@@ -77,8 +77,9 @@ after(async () => {
 
 const tm = (identity: string, replica = 0) => grpcJsClient(TokenManagerService, `127.0.0.1:${replicas[replica]!.grpcPort}`, pki.material(identity), 'tokenmanager');
 
-/** Logs `user` in at dev-idp through the gateway and stores the tokens as the authserver does. */
-async function loginAndStore(user: string) {
+/** Logs `user` in at dev-idp through the gateway and stores the tokens as the authserver does
+ * (in replica 0, or the tokenmanager at `port`). */
+async function loginAndStore(user: string, port?: number) {
   const begun = await asAuthserver.beginAuthorization({ provider: 'dev-idp', redirectUri: REDIRECT, groupScopes: ['wlcg.groups:/dirac/user'] });
   const browser = new Browser();
   const page = await browser.page(begun.authorizationUrl);
@@ -86,7 +87,7 @@ async function loginAndStore(user: string) {
   assert.ok(callback instanceof URL);
   const done = await asAuthserver.completeAuthorization({ sealedState: begun.sealedState, callback: { case: 'callbackUrl', value: callback.href } });
   const { $typeName: _t, ...tokenSet } = done.tokenSet!;
-  const client = tm('authserver');
+  const client = port === undefined ? tm('authserver') : grpcJsClient(TokenManagerService, `127.0.0.1:${port}`, pki.material('authserver'), 'tokenmanager');
   try {
     return await client.call('updateToken', { userId: user, provider: 'dev-idp', subject: done.identity!.subject, clientId: tokenSet.clientId, tokenSet });
   } finally {
@@ -341,6 +342,29 @@ describe('GetToken when things fail midway', () => {
       assert.equal(refreshes() - before, 2);
     } finally {
       await close();
+    }
+  });
+});
+
+describe('GetToken on the embedded SQLite default', () => {
+  test('stores, refreshes through the gateway and serves from the cache, as on MariaDB', async () => {
+    const embedded = await buildTokenManager(
+      testConfig(pki, { TESSERA__IDPS__DEV_IDP__ISSUER: proxy.url, TESSERA__APPS__TOKENMANAGER__IDPGATEWAY__ADDRESS: envOfReplicas.TESSERA__APPS__TOKENMANAGER__IDPGATEWAY__ADDRESS! }),
+      { logger: createLogger({ name: 'tokenmanager', level: 'silent' }) },
+    ).listen();
+    const client = grpcJsClient(TokenManagerService, `127.0.0.1:${embedded.grpcPort}`, pki.material('demo-service'), 'tokenmanager');
+    try {
+      await loginAndStore('bob', embedded.grpcPort);
+      const before = refreshes();
+      const answers = await Promise.all(Array.from({ length: 20 }, () => client.call('getToken', { userId: 'bob', group: 'dirac_user' })));
+      assert.equal(refreshes() - before, 1, 'one refresh for twenty concurrent calls');
+      assert.equal(new Set(answers.map((a) => a.accessToken)).size, 1);
+      assert.equal((await client.call('getToken', { userId: 'bob', group: 'dirac_user' })).cached, true);
+      const rotatedAgain = await client.call('getToken', { userId: 'bob', group: 'dirac_user', skipCache: true });
+      assert.equal(rotatedAgain.cached, false, 'the rotated refresh token was stored');
+    } finally {
+      client.close();
+      await embedded.close({ graceMs: 200 });
     }
   });
 });

@@ -145,6 +145,7 @@ describe('tokenmanager and forwarded user tokens', () => {
     assert.equal(who.kind, tokenmanagerV1.CallerKind.USER);
     assert.equal(who.subject, 'alice');
     assert.equal(who.group, 'dirac_user');
+    assert.deepEqual(who.groups, ['dirac_admin', 'dirac_user'], "every registry group of the user's");
     assert.equal(who.forwardedBy, 'spiffe://tessera.dev/authserver');
     // The authserver's own TokenIssuer right is not the user's: alice may store only her own tokens.
     await assert.rejects(call('authserver', (c) => c.call('updateToken', { userId: 'bob' }, { metadata: asUser })), (e: ServiceError) => e.code === status.PERMISSION_DENIED && /alice may act only on their own tokens/.test(e.details));

@@ -186,7 +186,7 @@ export function tokenManagerService(instance: InstanceInfo, services: TokenManag
     auditTokens: notImplemented(proxyManagement, 'AuditTokens'),
     ping: { allow: anyCaller, handle: () => pingAnswer(TokenManagerService, instance) },
     echo: { allow: anyCaller, handle: (request) => ({ message: request.message }) },
-    whoami: { allow: anyCaller, handle: (_request, context: HandlerContext) => whoami(callerOf(context)) },
+    whoami: { allow: anyCaller, handle: (_request, context: HandlerContext) => whoami(callerOf(context), registry) },
   });
   return withTokenErrorDetails(definition, ['getToken', 'updateToken', 'deleteToken', 'getTokensByUserId', 'getUserTokensInfo', 'getUsersTokensInfo', 'listTokenHistory']);
 }
@@ -215,7 +215,7 @@ function invalidAction(value: number): never {
   throw new InvalidArgumentError(`actions: ${value} is not a history action`);
 }
 
-function whoami(caller: Caller) {
+function whoami(caller: Caller, registry: RegistryConfig) {
   const service = caller.kind === 'service' ? caller : caller.via;
   return {
     kind: caller.kind === 'service' ? tokenmanagerV1.CallerKind.SERVICE : tokenmanagerV1.CallerKind.USER,
@@ -224,6 +224,8 @@ function whoami(caller: Caller) {
     dnsSans: [...(service?.dnsNames ?? [])],
     properties: [...caller.properties].sort(),
     ...(service ? { certificateExpiresAt: timestampFromDate(service.certificateNotAfter), certificateFingerprint: service.certificateFingerprint } : {}),
-    ...(caller.kind === 'user' ? { group: caller.group, forwardedBy: caller.via?.id ?? '', tokenExpiresAt: timestampFromDate(caller.expiresAt) } : {}),
+    ...(caller.kind === 'user'
+      ? { group: caller.group, groups: [...(registry.users[caller.id]?.groups ?? [])].sort(), forwardedBy: caller.via?.id ?? '', tokenExpiresAt: timestampFromDate(caller.expiresAt) }
+      : {}),
   };
 }
