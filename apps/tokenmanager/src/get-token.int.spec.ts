@@ -151,8 +151,9 @@ describe('GetToken', () => {
     }
   });
 
-  test('200 concurrent cold GetToken across two replicas make exactly one refresh, and the rotated token is kept', async () => {
-    const clients = [tm('demo-service', 0), tm('demo-service', 1)];
+  test('200 concurrent cold GetToken across two tokenmanager processes make exactly one refresh, and the rotated token is kept', async () => {
+    const processes = await Promise.all([0, 1].map(() => startAppProcess('tokenmanager', { ...testEnv(pki), ...envOfReplicas }, [/^gRPC server listening$/])));
+    const clients = processes.map((p) => grpcJsClient(TokenManagerService, `127.0.0.1:${p.port(/^gRPC server listening$/)}`, pki.material('demo-service'), 'tokenmanager'));
     const before = refreshes();
     try {
       const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => clients[i % 2]!.call('getToken', { userId: 'alice', group: 'dirac_user', scopes: ['profile'] }, { deadlineMs: 30_000 })));
@@ -165,6 +166,7 @@ describe('GetToken', () => {
       assert.equal(refreshes() - before, 2);
     } finally {
       clients.forEach((c) => c.close());
+      await Promise.all(processes.map((p) => p.stop()));
     }
   });
 
