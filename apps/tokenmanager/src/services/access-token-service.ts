@@ -9,6 +9,7 @@ import type { RequestContext } from './stored-tokens-service.js';
 import type { AccessTokenFront } from './access-token-front.js';
 import type { RefreshRateLimit } from './refresh-rate-limit.js';
 import type { TokenMetrics } from './token-metrics.js';
+import { exchangeFailure, refreshFailure } from './gateway-failures.js';
 import { TokenError, TokenErrorReason } from './token-errors.js';
 import { resolveRequest, type ResolvedRequest, type TokenRequest } from './token-request.js';
 import { jwtExpiry } from './token-times.js';
@@ -314,30 +315,4 @@ const lives = (expiresAt: Date, minLifetimeMs: number) => expiresAt.getTime() - 
 
 function issued(entry: CachedAccessToken, request: ResolvedRequest, cached: boolean): IssuedToken {
   return { accessToken: entry.accessToken, tokenType: entry.tokenType, expiresAt: entry.expiresAt, scopes: entry.scopes, audience: entry.audience, provider: request.provider, group: request.group, cached };
-}
-
-/** A refused exchange is about the audience or scopes asked for, never about the stored grant. */
-function exchangeFailure(error: unknown, about: { userId?: string; provider: string }, audience: string): TokenError {
-  const failure = refreshFailure(error, about);
-  if (failure.reason !== TokenErrorReason.GRANT_REJECTED && failure.reason !== TokenErrorReason.SCOPE_REFUSED) return failure;
-  const oauthError = error instanceof IdpGatewayError ? error.oauthError : '';
-  return new TokenError(TokenErrorReason.SCOPE_REFUSED, `${about.provider} refused to exchange for ${audience} (${oauthError || 'refused'})`, { ...about, oauthError });
-}
-
-/** The gateway's failure in GetToken's terms (the one adapter from IdpErrorDetail to TokenErrorDetail). */
-function refreshFailure(error: unknown, about: { userId?: string; provider: string }): TokenError {
-  if (!(error instanceof IdpGatewayError)) {
-    // The gateway itself did not answer: retrying GetToken is safe, it re-reads the stored token.
-    return new TokenError(TokenErrorReason.IDP_UNAVAILABLE, 'the idp-gateway is unavailable; retry later', { ...about, retryable: true });
-  }
-  const context = { ...about, oauthError: error.oauthError, retryable: error.retryable, ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }) };
-  switch (error.kind) {
-    case idpgatewayV1.IdpErrorKind.INVALID_GRANT:
-      return new TokenError(TokenErrorReason.GRANT_REJECTED, `${about.provider} rejected the stored grant: the user must log in again`, { ...context, retryable: false });
-    case idpgatewayV1.IdpErrorKind.ACCESS_DENIED:
-    case idpgatewayV1.IdpErrorKind.INVALID_REQUEST:
-      return new TokenError(TokenErrorReason.SCOPE_REFUSED, `${about.provider} refused the request (${error.oauthError || 'invalid request'})`, context);
-    default:
-      return new TokenError(TokenErrorReason.IDP_UNAVAILABLE, error.message, { ...context, retryable: true });
-  }
 }
