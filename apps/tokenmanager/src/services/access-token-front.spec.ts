@@ -2,17 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AccessTokenFront, FRONT_TTL_MS } from './access-token-front.js';
 
-const entry = (userId: string, provider = 'p', cacheKey = 'k', lifeMs = 3_600_000) => ({
-  userId, provider, cacheKey, accessToken: `at-${userId}`, tokenType: 'Bearer', scopes: [], audience: '', expiresAt: new Date(Date.now() + lifeMs),
+const entry = (userId: string, provider = 'p', cacheKey = 'k', lifeMs = 3_600_000, from = Date.now()) => ({
+  userId, provider, cacheKey, accessToken: `at-${userId}`, tokenType: 'Bearer', scopes: [], audience: '', expiresAt: new Date(from + lifeMs),
 });
 
 test('an entry is served for FRONT_TTL_MS at most, and never past the token’s expiry', () => {
   const front = new AccessTokenFront();
   const now = Date.now();
-  front.set(entry('alice'), now);
+  front.set(entry('alice', 'p', 'k', 3_600_000, now), now);
   assert.equal(front.get('alice', 'p', 'k', now + FRONT_TTL_MS - 1)?.accessToken, 'at-alice');
   assert.equal(front.get('alice', 'p', 'k', now + FRONT_TTL_MS), undefined, 'read TokenDB again');
-  front.set(entry('bob', 'p', 'k', 1000), now);
+  front.set(entry('bob', 'p', 'k', 1000, now), now);
   assert.equal(front.get('bob', 'p', 'k', now + 1000), undefined, 'not past expiry');
 });
 
