@@ -112,6 +112,7 @@ describe('loadConfig', () => {
         r.users.bob.subjects = { 'egi-checkin': 'bob' };
         r.services['spiffe://other.org/x'] = {};
         r.services['Not A Name'] = {};
+        r.services['spiffe://tessera.dev/a/../demo-admin'] = {};
       }),
     );
     for (const expected of [
@@ -124,6 +125,7 @@ describe('loadConfig', () => {
       'registry.users.bob.subjects.egi-checkin: unknown IdP "egi-checkin"',
       'registry.services["spiffe://other.org/x"]: expected "spiffe://tessera.dev/<name>" or a DNS name',
       'registry.services["Not A Name"]: expected',
+      'registry.services["spiffe://tessera.dev/a/../demo-admin"]: expected "spiffe://tessera.dev/<name>"',
     ]) {
       assert.ok(error.message.includes(expected), `missing ${JSON.stringify(expected)} in: ${error.message}`);
     }

@@ -3,6 +3,7 @@ import { known, quote } from './config-error.js';
 import type { IdpConfig } from './idp.js';
 import type { RegistryConfig } from './registry.js';
 import { DNS_NAME } from './scalars.js';
+import { isSpiffeIdIn } from './spiffe.js';
 import { missingTlsKeys, type PartialTlsFiles } from './tls-files.js';
 
 interface Whole {
@@ -34,9 +35,7 @@ export function checkCrossReferences(config: Whole, ctx: z.RefinementCtx): void 
   // §4 of the design: a caller is its URI SAN (SPIFFE ID in our trust domain), else its DNS SAN.
   const spiffePrefix = `spiffe://${config.trustDomain}/`;
   for (const identity of Object.keys(registry.services)) {
-    const ok = identity.startsWith('spiffe://')
-      ? identity.startsWith(spiffePrefix) && identity.length > spiffePrefix.length
-      : DNS_NAME.test(identity);
+    const ok = identity.startsWith('spiffe://') ? isSpiffeIdIn(config.trustDomain, identity) : DNS_NAME.test(identity);
     if (!ok) issue(['registry', 'services', identity], `expected "${spiffePrefix}<name>" or a DNS name, got ${quote(identity)}`);
   }
 

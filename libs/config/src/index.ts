@@ -13,6 +13,7 @@ export { duration } from './duration.js';
 export { filePath } from './config-path.js';
 export { propertyName, httpUrl, logLevel, DNS_NAME } from './scalars.js';
 export { PROPERTIES, Property, SERVICE_ONLY_PROPERTIES } from './properties.js';
+export { isSpiffeIdIn } from './spiffe.js';
 export { tlsFilesSchema, type TlsFiles } from './tls-files.js';
 export { databaseSchema, type DatabaseConfig } from './database.js';
 export { encryptionSchema, keyProblem, type EncryptionConfig } from './encryption.js';
@@ -28,4 +29,3 @@ export { tesseraConfigSchema, type TesseraConfig, type AppsConfig, type AppName 
 export { loadConfig, type LoadConfigOptions } from './load-config.js';
 export { requireApp } from './require-app.js';
 export { buildFromConfigOrExit, EXIT_CONFIG } from './load-config-or-exit.js';
-export { sourceOf } from './config-source.js';

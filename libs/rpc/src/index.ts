@@ -8,7 +8,7 @@ export {
   type CallInfo,
   type UserTokenVerifier,
 } from './auth/caller-resolver.js';
-export { ServiceIdentities, parseSubjectAltName, isSpiffeIdIn } from './auth/service-identities.js';
+export { ServiceIdentities, parseSubjectAltName } from './auth/service-identities.js';
 export { anyCaller, anyOf, registeredCaller, hasAnyProperty, serviceWithAnyProperty, userCaller, type Rule } from './auth/rules.js';
 export * from './errors.js';
 export { defineService, notImplemented, unimplementedMethods, type ServiceDefinition, type ServiceSpec, type MethodSpec } from './server/define-service.js';

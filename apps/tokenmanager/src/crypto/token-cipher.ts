@@ -51,10 +51,6 @@ export class TokenCipher {
     return [...this.#keys.keys()];
   }
 
-  hasKey(keyId: string): boolean {
-    return this.#keys.has(keyId);
-  }
-
   seal(plaintext: string, associatedData: string): Sealed {
     const key = this.#keys.get(this.activeKeyId)!;
     const iv = randomBytes(IV_BYTES);

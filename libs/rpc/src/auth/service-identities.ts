@@ -1,5 +1,5 @@
 import type { PeerCertificate } from 'node:tls';
-import { DNS_NAME } from '@tessera/config';
+import { DNS_NAME, isSpiffeIdIn } from '@tessera/config';
 import type { Peer, PropertyLookup, ServiceCaller } from './caller.js';
 
 /** Splits Node's `subjectaltname` string ("URI:spiffe://a/b, DNS:x, IP Address:1.2.3.4"). */
@@ -13,15 +13,6 @@ export function parseSubjectAltName(san: string | undefined): { uris: string[]; 
     else if (kind === 'DNS') dnsNames.push(unquoted);
   }
   return { uris, dnsNames };
-}
-
-/** A SPIFFE ID in the trust domain (SPIFFE-ID §2): `spiffe://<td>/<path>`, no query, fragment,
- * userinfo or port, path segments non-empty and not dot segments. */
-export function isSpiffeIdIn(trustDomain: string, value: string): boolean {
-  const prefix = `spiffe://${trustDomain}/`;
-  if (!value.startsWith(prefix)) return false;
-  const segments = value.slice(prefix.length).split('/');
-  return segments.every((s) => /^[A-Za-z0-9._-]+$/.test(s) && s !== '.' && s !== '..');
 }
 
 /**
