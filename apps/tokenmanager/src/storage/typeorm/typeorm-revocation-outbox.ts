@@ -4,6 +4,7 @@ import type { NewRevocation, PendingRevocation } from '../model.js';
 import type { RevocationOutbox } from '../stores.js';
 import { RevocationEntity } from './entities.js';
 import { timeOrderedId } from './ids.js';
+import { sealedUnderOtherKeys } from './sealed-under-other-keys.js';
 
 const revocationAad = (entryId: string, userId: string, provider: string) => `revocation_outbox|${entryId}|${userId}|${provider}|token`;
 
@@ -61,14 +62,7 @@ export class TypeormRevocationOutbox implements RevocationOutbox {
 
   async reencrypt(limit: number) {
     const repository = this.manager.getRepository(RevocationEntity);
-    const query = repository
-      .createQueryBuilder('r')
-      .where('r.encryptionKeyId <> :active', { active: this.cipher.activeKeyId })
-      .andWhere('r.encryptionKeyId IN (:...known)', { known: this.cipher.keyIds })
-      .orderBy('r.id', 'ASC')
-      .take(limit);
-    if (this.canLock) query.setLock('pessimistic_write');
-    const rows = await query.getMany();
+    const rows = await sealedUnderOtherKeys(repository, this.cipher, this.canLock, limit);
     for (const row of rows) {
       const aad = revocationAad(row.entryId, row.userId, row.provider);
       const sealed = this.cipher.seal(this.cipher.open({ keyId: row.encryptionKeyId, value: row.token }, aad), aad);

@@ -4,6 +4,7 @@ import type { After, NewStoredToken, StoredToken, StoredTokenChange, StoredToken
 import type { StoredTokens } from '../stores.js';
 import { IdpTokenEntity, type IdpTokenRow } from './entities.js';
 import { timeOrderedId } from './ids.js';
+import { sealedUnderOtherKeys } from './sealed-under-other-keys.js';
 
 /** Where a sealed value lives: its associated data (token-cipher.ts). */
 const tokenAad = (row: Pick<IdpTokenRow, 'tokenId' | 'userId' | 'provider'>, column: 'access_token' | 'refresh_token') =>
@@ -124,16 +125,7 @@ export class TypeormStoredTokens implements StoredTokens {
 
   async reencrypt(limit: number) {
     const repository = this.manager.getRepository(IdpTokenEntity);
-    // Waits for rows another transaction holds (no SKIP LOCKED): every row must be re-sealed before
-    // the old key can go. Rows that do not open under any key are left for the audit.
-    const query = repository
-      .createQueryBuilder('t')
-      .where('t.encryptionKeyId <> :active', { active: this.cipher.activeKeyId })
-      .andWhere('t.encryptionKeyId IN (:...known)', { known: this.cipher.keyIds })
-      .orderBy('t.id', 'ASC')
-      .take(limit);
-    if (this.canLock) query.setLock('pessimistic_write');
-    const rows = await query.getMany();
+    const rows = await sealedUnderOtherKeys(repository, this.cipher, this.canLock, limit);
     let resealed = 0;
     for (const row of rows) {
       const opened = this.#withSecrets(row);
