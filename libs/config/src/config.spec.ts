@@ -145,7 +145,10 @@ describe('loadConfig', () => {
   });
 
   it('requireApp names the missing section', () => {
-    const config = loadEdited((d) => delete d['apps'].tokenmanager);
+    const config = loadEdited((d) => {
+      delete d['apps'].tokenmanager;
+      d['apps'].authserver.signing.keys['dev-1'] = 'a signing key';
+    });
     const error = configError(() => requireApp(config, 'tokenmanager'));
     assert.match(error.message, /apps\.tokenmanager: missing/);
     assert.equal(requireApp(config, 'authserver').tokenmanager.serverName, 'tokenmanager');
@@ -164,12 +167,12 @@ describe('secrets', () => {
 
   it('reads secret files when used: other apps load, the app that needs the file names it', () => {
     const config = loadEdited((d) => {
-      d['oauthClients']['tessera-web'].secret = { file: 'nope' };
+      d['apps'].authserver.signing.keys['dev-1'] = { file: 'nope' };
       d['apps'].idpGateway.stateSecrets = [{ file: 'empty' }];
     }, { empty: '\n' });
     assert.doesNotThrow(() => requireApp(config, 'tokenmanager'), 'tokenmanager uses neither file');
-    const missing = configError(() => checkSecrets(config, ['oauthClients']));
-    assert.match(missing.message, /oauthClients\.tessera-web\.secret\.file: cannot read secret file ".*nope" \(ENOENT\)/);
+    const missing = configError(() => requireApp(config, 'authserver'));
+    assert.match(missing.message, /apps\.authserver\.signing\.keys\.dev-1\.file: cannot read secret file ".*nope" \(ENOENT\)/);
     const empty = configError(() => requireApp(config, 'idpGateway'));
     assert.match(empty.message, /apps\.idpGateway\.stateSecrets\[0\]\.file: secret file ".*empty" is empty/);
   });
@@ -203,8 +206,8 @@ describe('secrets', () => {
   it('never appears in a ConfigError about an invalid secret', () => {
     const cases: Array<(d: Doc) => void> = [
       (d) => (d['idps']['dev-idp'].clientSecrets = value),
-      (d) => (d['oauthClients']['tessera-web'].secret = { file: 'x', value }),
-      (d) => (d['oauthClients']['tessera-web'].secret = [value]),
+      (d) => (d['apps'].authserver.signing.keys['dev-1'] = { file: 'x', value }),
+      (d) => (d['oauthClients']['tessera-web'].secretHashes = [value]),
       (d) => (d['apps'].tokenmanager.database = { type: 'mariadb', url: { value } }),
       (d) => (d['idps']['dev-idp'].clientSecret = value),
     ];

@@ -1,8 +1,4 @@
-import { z } from 'zod';
-import { quote } from './config-error.js';
-import { secret } from './secret-schema.js';
-
-const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+import { keyringSchema, type KeyringConfig } from './keyring.js';
 
 /**
  * The keyring that encrypts stored tokens at rest (AES-256-GCM). Every key is 32 random bytes,
@@ -11,18 +7,9 @@ const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * new one, making it active, re-encrypting (`npm run migrate -- --reencrypt`),
  * and only then removing the old one.
  */
-export const encryptionSchema = z
-  .strictObject({
-    activeKey: z.string().regex(KEY_ID, { error: 'expected a key id of letters, digits, ".", "_" or "-"' }),
-    keys: z.record(z.string().regex(KEY_ID, { error: 'expected a key id of letters, digits, ".", "_" or "-"' }), secret),
-  })
-  .superRefine((ring, ctx) => {
-    if (!Object.hasOwn(ring.keys, ring.activeKey)) {
-      ctx.addIssue({ code: 'custom', path: ['activeKey'], message: `no key ${quote(ring.activeKey)} in keys (known: ${Object.keys(ring.keys).join(', ') || 'none'})` });
-    }
-  });
+export const encryptionSchema = keyringSchema;
 
-export type EncryptionConfig = z.output<typeof encryptionSchema>;
+export type EncryptionConfig = KeyringConfig;
 
 /** The rule every keyring secret must pass (checked by the app that reads it, at start-up). */
 export function keyProblem(value: string): string | undefined {

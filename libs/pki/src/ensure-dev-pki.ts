@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createCertificateAuthority } from './create-certificate-authority.js';
@@ -15,7 +15,13 @@ export interface DevPkiOptions {
   identities?: readonly DevIdentity[];
   /** Recreate the CA and every identity even when usable files exist. */
   force?: boolean;
+  /** Token-signing keys to create when missing, as `<name>.key` (EC P-256, PKCS#8 PEM): the
+   * authserver's JWT keys. An existing key is kept, so tokens it signed stay verifiable. */
+  signingKeys?: readonly string[];
 }
+
+/** The authserver's dev signing key (config/dev.yaml names its file). */
+export const DEV_SIGNING_KEYS = ['authserver-signing-dev-1'] as const;
 
 export interface DevPki {
   /** Absolute, so it stays right for processes started in another directory. */
@@ -67,6 +73,13 @@ export async function ensureDevPki(options: DevPkiOptions): Promise<DevPki> {
       if (existing && isCurrentLeaf(existing, ca.certPem, wanted)) continue;
     }
     await writePair(await ca.issue(wanted), paths);
+    created = true;
+  }
+  for (const name of options.signingKeys ?? DEV_SIGNING_KEYS) {
+    const keyFile = join(dir, `${name}.key`);
+    if (!options.force && (await readIfExists(keyFile)) !== undefined) continue;
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    await writeFileAtomic(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, KEY_MODE);
     created = true;
   }
   return { dir, caFile: caFiles.certFile, files, created, tightened };

@@ -24,6 +24,8 @@ export function testEnv(pki: TestPki, extra: Record<string, string> = {}): Recor
   env.TESSERA__APPS__AUTHSERVER__HTTP = '127.0.0.1:0';
   // Each tokenmanager a test starts has a TokenDB of its own, never the dev stack's file.
   env.TESSERA__APPS__TOKENMANAGER__DATABASE__PATH = ':memory:';
+  env.TESSERA__APPS__AUTHSERVER__DATABASE__PATH = ':memory:';
+  env.TESSERA__APPS__AUTHSERVER__SIGNING__KEYS = JSON.stringify({ 'dev-1': { file: `${pki.dir}/authserver-signing-dev-1.key` } });
   return { ...env, ...extra };
 }
 
