@@ -4,12 +4,38 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+// The database libraries: in libs/database and an app's storage/typeorm/ only (tools and benches aside).
 const dbLibs = ['typeorm', 'mysql2', 'better-sqlite3', 'sql.js'];
 const idpClientLibs = ['openid-client'];
 const idpServerLibs = ['oidc-provider'];
-const testingOnlyInSpecs = { name: '@tessera/testing', message: 'test support is for *.spec.ts files only' };
-const dbLibsOnlyInStorage = { regex: `^(${dbLibs.map((l) => l.replace('.', '\\.')).join('|')})(/.*)?$`, message: 'database libraries are used only in storage/typeorm/' };
-const typeormOnlyInFactory = { regex: '(^|/)storage/typeorm/|^\\./typeorm/', message: 'only storage/create-token-db.ts imports storage/typeorm/' };
+const testSupport = ['@tessera/testing', '@tessera/database/testing'].map((name) => ({ name, message: 'test support is for *.spec.ts files only' }));
+const dbLibsPattern = dbLibs.map((l) => l.replace('.', '\\.')).join('|');
+// @tessera/database is TypeORM too; tests anywhere may take a test database from its `testing` entry.
+const dbLibsOnlyInStorage = ({ tests }) => ({
+  regex: tests ? `^(${dbLibsPattern})(/.*)?$|^@tessera/database$` : `^(${dbLibsPattern}|@tessera/database)(/.*)?$`,
+  message: 'database libraries (and @tessera/database) are used only in storage/typeorm/',
+});
+const testingFolderOnlyInTests = { regex: '^\\.{1,2}/(.*/)?testing/', message: "an app's testing/ folder is for its tests only" };
+const typeormOnlyInFactory = (factory) => ({ regex: '(^|/)storage/typeorm/|^\\./typeorm/', message: `only storage/${factory} imports storage/typeorm/` });
+
+/** An app's database stays behind storage/ (STYLE §1): only storage/typeorm/ uses TypeORM and the
+ * drivers, and only the factory (storage/<factory>) reaches into storage/typeorm/. */
+function ormBehindStorage(app, factory) {
+  const src = `apps/${app}/src`;
+  return [
+    {
+      files: [`${src}/**/*.ts`],
+      ignores: [`${src}/storage/typeorm/**`, `${src}/testing/**`, '**/*.spec.ts'],
+      rules: { 'no-restricted-imports': ['error', { paths: testSupport, patterns: [dbLibsOnlyInStorage({ tests: false }), typeormOnlyInFactory(factory), testingFolderOnlyInTests] }] },
+    },
+    {
+      files: [`${src}/**/*.spec.ts`],
+      ignores: [`${src}/storage/typeorm/**`],
+      rules: { 'no-restricted-imports': ['error', { patterns: [dbLibsOnlyInStorage({ tests: true }), typeormOnlyInFactory(factory)] }] },
+    },
+    { files: [`${src}/storage/${factory}`], rules: { 'no-restricted-imports': ['error', { paths: testSupport, patterns: [dbLibsOnlyInStorage({ tests: false })] }] } },
+  ];
+}
 
 function boundaries({ tests }) {
   const layer = (sourceTag, allowed) => ({
@@ -28,8 +54,11 @@ function boundaries({ tests }) {
       layer('type:testing', ['type:contract', 'type:util', 'type:rpc', 'type:domain', 'type:testing']),
       layer('type:app', ['type:contract', 'type:util', 'type:rpc', 'type:domain']),
       { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'], bannedExternalImports: [...dbLibs, ...idpClientLibs, ...idpServerLibs] },
-      { sourceTag: 'scope:tokenmanager', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tokenmanager'], bannedExternalImports: [...idpClientLibs, ...idpServerLibs] },
-      { sourceTag: 'scope:authserver', onlyDependOnLibsWithTags: ['scope:shared', 'scope:authserver'], bannedExternalImports: [...idpClientLibs, ...idpServerLibs] },
+      // libs/database: the TypeORM plumbing of the two apps with a database, and only theirs.
+      { sourceTag: 'scope:database', onlyDependOnLibsWithTags: ['scope:shared'], bannedExternalImports: [...idpClientLibs, ...idpServerLibs] },
+      { sourceTag: 'scope:tokenmanager', onlyDependOnLibsWithTags: ['scope:shared', 'scope:database', 'scope:tokenmanager'], bannedExternalImports: [...idpClientLibs, ...idpServerLibs] },
+      // The authserver's tests drive it with openid-client, as any OAuth client would.
+      { sourceTag: 'scope:authserver', onlyDependOnLibsWithTags: ['scope:shared', 'scope:database', 'scope:authserver'], bannedExternalImports: tests ? idpServerLibs : [...idpClientLibs, ...idpServerLibs] },
       { sourceTag: 'scope:idp-gateway', onlyDependOnLibsWithTags: ['scope:shared', 'scope:idp-gateway'], bannedExternalImports: [...dbLibs, ...idpServerLibs] },
       // dev-idp's tests drive it with openid-client, as a relying party would.
       { sourceTag: 'scope:dev-idp', onlyDependOnLibsWithTags: ['scope:shared', 'scope:dev-idp'], bannedExternalImports: tests ? dbLibs : [...dbLibs, ...idpClientLibs] },
@@ -51,30 +80,17 @@ export default [
     },
   },
   {
-    // Tests may also use the test-support library; nothing else may.
-    files: ['**/*.spec.ts'],
+    // Tests may also use the test-support library; nothing else may. An app's testing/ folder is
+    // its tests' shared setup, and is held to the rules of tests.
+    files: ['**/*.spec.ts', 'apps/*/src/testing/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ tests: true })] },
   },
   {
-    // Test support stays out of production code.
+    // Test support stays out of production code (an app's testing/ is test support itself).
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
-    ignores: ['**/*.spec.ts', 'libs/testing/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [testingOnlyInSpecs] }] },
+    ignores: ['**/*.spec.ts', 'libs/testing/**', 'apps/*/src/testing/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: testSupport, patterns: [testingFolderOnlyInTests] }] },
   },
-  {
-    // TokenDB's ORM stays behind storage/ (STYLE §1): only storage/typeorm/ uses TypeORM and the
-    // drivers, and only the factory (storage/create-token-db.ts) reaches into storage/typeorm/.
-    files: ['apps/tokenmanager/src/**/*.ts'],
-    ignores: ['apps/tokenmanager/src/storage/typeorm/**', 'apps/tokenmanager/src/testing/**', '**/*.spec.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [testingOnlyInSpecs], patterns: [dbLibsOnlyInStorage, typeormOnlyInFactory] }] },
-  },
-  {
-    files: ['apps/tokenmanager/src/**/*.spec.ts'],
-    ignores: ['apps/tokenmanager/src/storage/typeorm/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [dbLibsOnlyInStorage, typeormOnlyInFactory] }] },
-  },
-  {
-    files: ['apps/tokenmanager/src/storage/create-token-db.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [testingOnlyInSpecs], patterns: [dbLibsOnlyInStorage] }] },
-  },
+  ...ormBehindStorage('tokenmanager', 'create-token-db.ts'),
+  ...ormBehindStorage('authserver', 'create-auth-db.ts'),
 ];

@@ -129,6 +129,8 @@ interface Manifest {
 const APPS = { tokenmanager: 'tokenmanager', 'idp-gateway': 'idpGateway', authserver: 'authserver' } as const satisfies Record<string, AppName>;
 type App = keyof typeof APPS;
 const appNames = Object.keys(APPS) as App[];
+// The migration Jobs: Job name → the app whose database it migrates (with that app's image).
+const MIGRATIONS = { 'tokenmanager-migrate': 'tokenmanager', 'authserver-migrate': 'authserver' } as const satisfies Record<string, App>;
 
 // --- Loading.
 function readKustomization(dir: string): { resources?: string[] } {
@@ -165,6 +167,12 @@ function named<T extends { metadata: Metadata }>(list: T[], name: string, kind: 
 }
 const deployment = (app: App) => named(deployments, app, 'Deployment');
 const containersOf = (w: Workload) => [...(w.spec.template.spec.initContainers ?? []), ...w.spec.template.spec.containers];
+/** The app a workload runs: a Deployment is named after it, a migration Job after its app. */
+function appOf(w: Workload): App {
+  const app = w.kind === 'Job' ? MIGRATIONS[w.metadata.name as keyof typeof MIGRATIONS] : (w.metadata.name as App);
+  assert.ok(appNames.includes(app), `${w.kind} ${w.metadata.name} runs one of ${appNames.join(', ')}`);
+  return app;
+}
 const mainContainer = (w: Workload) => {
   const c = w.spec.template.spec.containers[0];
   assert.ok(c, `${w.metadata.name} has a container`);
@@ -318,6 +326,21 @@ test('every Service selects the pods of a Deployment, on ports they have, and ne
   }
 });
 
+test('each app with a MariaDB database has its migration Job: its image, its migrate.ts, its service account', () => {
+  assert.deepEqual(jobs.map((j) => j.metadata.name).sort(), Object.keys(MIGRATIONS).sort(), 'the migration Jobs');
+  for (const [name, app] of Object.entries(MIGRATIONS)) {
+    const job = named(jobs, name, 'Job');
+    assert.equal((rawConfig.apps?.[APPS[app]]?.['database'] as { type?: string } | undefined)?.type, 'mariadb', `apps.${APPS[app]}.database is MariaDB`);
+    const c = mainContainer(job);
+    assert.equal(c.image, mainContainer(deployment(app)).image, `${name} runs the ${app} image`);
+    const script = `apps/${app}/src/migrate.ts`;
+    assert.deepEqual(c.command, ['node', '--import', 'tsx', script], `${name} runs ${script}`);
+    assert.ok(existsSync(join(root, script)), `${script} exists`);
+    assert.equal(job.spec.template.spec.serviceAccountName, deployment(app).spec.template.spec.serviceAccountName, `${name} runs as ${app}'s service account`);
+    assert.equal(job.spec.template.metadata.labels?.['app.kubernetes.io/name'], name, `${name}'s pods are labelled ${name}`);
+  }
+});
+
 // --- Certificates.
 for (const app of appNames) {
   test(`Certificate for ${app}: its SPIFFE identity, mounted where tessera.yaml looks`, () => {
@@ -451,6 +474,7 @@ const reaches = (from: Endpoint, to: Endpoint, port: number, protocol = 'TCP') =
 test('NetworkPolicies allow exactly the documented paths', () => {
   const [authserver, tokenmanager, gateway] = (['authserver', 'tokenmanager', 'idp-gateway'] as const).map((a) => podOf(deployment(a))) as [Endpoint, Endpoint, Endpoint];
   const migrate = podOf(named(jobs, 'tokenmanager-migrate', 'Job'));
+  const authMigrate = podOf(named(jobs, 'authserver-migrate', 'Job'));
   const internet: Endpoint = { ip: '1.1.1.1' }; // not a documentation address: the IdP egress excludes those
   const internet6: Endpoint = { ip: '2606:4700:4700::1111' };
   const database: Endpoint = { ip: '10.20.30.40' };
@@ -473,12 +497,15 @@ test('NetworkPolicies allow exactly the documented paths', () => {
     ['authserver → tokenmanager grpc', reaches(authserver, tokenmanager, 50051)],
     ['authserver → idp-gateway grpc', reaches(authserver, gateway, 50052)],
     ['tokenmanager → idp-gateway grpc', reaches(tokenmanager, gateway, 50052)],
+    ['tokenmanager → authserver http (the JWKS)', reaches(tokenmanager, authserver, 8080)],
     ['token-client pod in another namespace → tokenmanager grpc', reaches(tokenClient, tokenmanager, 50051)],
     ['tokenmanager → MySQL', reaches(tokenmanager, database, 3306)],
     ['migration Job → MySQL', reaches(migrate, database, 3306)],
+    ['authserver → MySQL (AuthDB)', reaches(authserver, database, 3306)],
+    ['authserver migration Job → MySQL', reaches(authMigrate, database, 3306)],
     ['idp-gateway → an IdP on the internet, https', reaches(gateway, internet, 443)],
     ['idp-gateway → an IdP on the IPv6 internet, https', reaches(gateway, internet6, 443)],
-    ...[authserver, tokenmanager, gateway, migrate].flatMap((p, i): [string, boolean][] => [
+    ...[authserver, tokenmanager, gateway, migrate, authMigrate].flatMap((p, i): [string, boolean][] => [
       [`pod ${i} → cluster DNS (UDP)`, reaches(p, dns, 53, 'UDP')],
       [`pod ${i} → cluster DNS (TCP)`, reaches(p, dns, 53, 'TCP')],
     ]),
@@ -493,7 +520,11 @@ test('NetworkPolicies allow exactly the documented paths', () => {
     ['authserver → tokenmanager metrics', reaches(authserver, tokenmanager, 9461)],
     ['authserver → the internet', reaches(authserver, internet, 443)],
     ['tokenmanager → the internet', reaches(tokenmanager, internet, 443)],
-    ['authserver → MySQL', reaches(authserver, database, 3306)],
+    ['tokenmanager → authserver metrics', reaches(tokenmanager, authserver, 9460)],
+    ['idp-gateway → authserver http', reaches(gateway, authserver, 8080)],
+    ['a migration Job → authserver http', reaches(migrate, authserver, 8080)],
+    ['the authserver migration Job → tokenmanager grpc', reaches(authMigrate, tokenmanager, 50051)],
+    ['the authserver migration Job → the internet', reaches(authMigrate, internet, 443)],
     ['idp-gateway → MySQL', reaches(gateway, database, 3306)],
     ['idp-gateway → the cloud metadata service', reaches(gateway, metadataService, 443)],
     ['idp-gateway → a private address', reaches(gateway, privateHost, 443)],
@@ -511,6 +542,17 @@ test('NetworkPolicies allow exactly the documented paths', () => {
   ];
   assert.deepEqual(allowed.filter(([, ok]) => !ok).map(([what]) => what), [], 'paths that should be allowed');
   assert.deepEqual(denied.filter(([, ok]) => ok).map(([what]) => what), [], 'paths that should be denied');
+
+  // tokenmanager's JWKS fetch is admitted by its own rule, not only by the public one: an overlay
+  // narrowing the public HTTP rule (to the Ingress controller) must not cut it off.
+  const withoutPublicRules = (p: NetworkPolicy): NetworkPolicy => ({ ...p, spec: { ...p.spec, ingress: p.spec.ingress?.filter((r) => (r.from ?? []).length > 0) } });
+  const saved = policies.splice(0, policies.length, ...policies.map(withoutPublicRules));
+  try {
+    assert.ok(reaches(tokenmanager, authserver, 8080), 'tokenmanager → authserver http with the public ingress rules removed');
+    assert.ok(!reaches(gateway, authserver, 8080) && !reaches(internet, authserver, 8080), 'and nobody else');
+  } finally {
+    policies.splice(0, policies.length, ...saved);
+  }
 });
 
 // Where idp-gateway may not send a packet, written out. From the IANA IPv4 and IPv6 Special-Purpose
@@ -619,7 +661,7 @@ const configMap = configMaps.find((c) => c.metadata.name === 'tessera-config');
 const rawConfig = YAML.parse(configMap?.data['tessera.yaml'] ?? '') as Record<string, unknown> & {
   apps?: Record<string, Record<string, unknown>>;
   idps?: Record<string, { clientSecrets?: unknown[] }>;
-  oauthClients?: Record<string, { type?: string; secret?: unknown }>;
+  oauthClients?: Record<string, { type?: string; secret?: unknown; secretHashes?: unknown }>;
   registry?: { services?: Record<string, unknown> };
 };
 const POD_ROOT = '/var/run/';
@@ -680,16 +722,34 @@ test('tessera.yaml is production-shaped: no dev-idp, no inline secret, listeners
   assert.ok(configMap, 'ConfigMap tessera-config');
   assert.equal(rawConfig.apps?.['devIdp'], undefined, 'no devIdp section');
   assert.doesNotMatch(configMap.data['tessera.yaml'] ?? '', /dev-idp|devIdp|127\.0\.0\.1|localhost|(?<![\w.])\.dev\//, 'nothing from the dev stack');
+  const keys = (app: string, ring: string) => Object.values((rawConfig.apps?.[app]?.[ring] as { keys?: Record<string, unknown> } | undefined)?.keys ?? {});
   const secrets = [
     ...Object.values(rawConfig.idps ?? {}).flatMap((idp) => idp.clientSecrets ?? []),
-    ...Object.values(rawConfig.oauthClients ?? {}).flatMap((client) => (client.type === 'confidential' ? [client.secret] : [])),
     (rawConfig.apps?.['tokenmanager']?.['database'] as { url?: unknown } | undefined)?.url,
+    ...keys('tokenmanager', 'encryption'),
     ...((rawConfig.apps?.['idpGateway']?.['stateSecrets'] as unknown[] | undefined) ?? []),
+    (rawConfig.apps?.['authserver']?.['database'] as { url?: unknown } | undefined)?.url,
+    ...keys('authserver', 'signing'),
   ];
-  assert.ok(secrets.length >= 4);
+  assert.ok(secrets.length >= 6, `the secrets of every app, got ${secrets.length}`);
   for (const s of secrets) {
     const file = (s as { file?: unknown } | undefined)?.file;
     assert.ok(typeof file === 'string' && file.startsWith('/var/run/secrets/tessera/'), `secret given as { file: /var/run/secrets/tessera/... }, got ${JSON.stringify(s)}`);
+  }
+  // Confidential clients are configured by the hashes of their secrets, never the secrets, and
+  // not by the dev stack's (whose secrets are published).
+  const devClients = (YAML.parse(readFileSync(join(root, 'config', 'dev.yaml'), 'utf8')) as { oauthClients?: Record<string, { secretHashes?: string[] }> }).oauthClients ?? {};
+  const devHashes = new Set(Object.values(devClients).flatMap((c) => c.secretHashes ?? []));
+  const confidential = Object.entries(rawConfig.oauthClients ?? {}).filter(([, c]) => c.type === 'confidential');
+  assert.ok(confidential.length > 0, 'a confidential OAuth client');
+  for (const [id, client] of confidential) {
+    assert.equal(client.secret, undefined, `oauthClients.${id}: no secret`);
+    const hashes = client.secretHashes;
+    assert.ok(Array.isArray(hashes) && hashes.length > 0, `oauthClients.${id}: secretHashes`);
+    for (const h of hashes) {
+      assert.match(String(h), /^sha256:[A-Za-z0-9_-]{43}$/, `oauthClients.${id}: a SHA-256 hash, inline`);
+      assert.ok(!devHashes.has(String(h)), `oauthClients.${id}: not a hash from config/dev.yaml`);
+    }
   }
   for (const id of ['spiffe://tessera.dev/authserver', 'spiffe://tessera.dev/tokenmanager']) assert.ok(rawConfig.registry?.services?.[id], `registry knows ${id}`);
 
@@ -723,23 +783,71 @@ test('tessera.yaml is production-shaped: no dev-idp, no inline secret, listeners
   }
 });
 
-const SECRET_USERS: Record<string, string[]> = {
-  'tessera-db': ['tokenmanager', 'tokenmanager-migrate'],
-  'tessera-tokendb-keys': ['tokenmanager', 'tokenmanager-migrate'],
-  'tessera-idp-client-secrets': ['idp-gateway'],
-  'tessera-idp-gateway-state': ['idp-gateway'],
-  'tessera-oauth-client-secrets': ['authserver'],
+test('tokenmanager verifies user tokens from the authserver, fetching its JWKS in-cluster', () => {
+  const { config } = loadInPod(deployment('tokenmanager'));
+  const userTokens = requireApp(config, 'tokenmanager').userTokens;
+  assert.ok(userTokens, 'apps.tokenmanager.userTokens');
+  const authserver = rawConfig.apps?.['authserver'] as { issuer?: string; audiences?: string[] } | undefined;
+  assert.equal(userTokens.issuer, authserver?.issuer, 'userTokens.issuer is the authserver\'s (public) issuer');
+  assert.ok(authserver?.audiences?.includes(userTokens.audience), `userTokens.audience ${userTokens.audience} is one of apps.authserver.audiences`);
+  // The JWKS from Service authserver, not through the public Ingress, on a port the policies open.
+  const url = new URL(userTokens.jwksUrl);
+  assert.equal(url.protocol, 'http:');
+  assert.equal(url.pathname, '/.well-known/jwks.json');
+  const [host = '', ns, svc, ...rest] = url.hostname.split('.');
+  assert.ok(ns === 'tessera' && svc === 'svc' && (rest.length === 0 || rest.join('.') === 'cluster.local'), `${url.hostname} is a Service of namespace tessera`);
+  const service = named(services, host, 'Service');
+  const port = service.spec.ports.find((p) => p.port === Number(url.port || 80));
+  assert.ok(port, `Service ${host} has port ${url.port || 80}`);
+  const target = named(deployments, host, 'Deployment');
+  assert.equal(host, 'authserver', 'the JWKS is the authserver\'s');
+  const targetPort = port.targetPort ?? port.port;
+  const podPort = mainContainer(target).ports?.find((p) => (typeof targetPort === 'number' ? p.containerPort === targetPort : p.name === targetPort))?.containerPort;
+  assert.equal(rawConfig.apps?.['authserver']?.['http'], `0.0.0.0:${podPort}`, 'that Service port reaches the authserver\'s HTTP listener');
+  assert.ok(podPort !== undefined && reaches(podOf(deployment('tokenmanager')), podOf(target), podPort), `the NetworkPolicies let tokenmanager reach ${host}:${podPort}`);
+});
+
+// Every Secret a pod mounts, but the cert-manager ones: who mounts it, and where.
+const SECRET_USERS: Record<string, { at: string; by: string[] }> = {
+  'tessera-db': { at: '/var/run/secrets/tessera/db', by: ['tokenmanager', 'tokenmanager-migrate'] },
+  'tessera-tokendb-keys': { at: '/var/run/secrets/tessera/tokendb-keys', by: ['tokenmanager', 'tokenmanager-migrate'] },
+  'tessera-idp-client-secrets': { at: '/var/run/secrets/tessera/idp-client-secrets', by: ['idp-gateway'] },
+  'tessera-idp-gateway-state': { at: '/var/run/secrets/tessera/idp-gateway-state', by: ['idp-gateway'] },
+  'tessera-authdb': { at: '/var/run/secrets/tessera/authdb', by: ['authserver', 'authserver-migrate'] },
+  'tessera-signing-keys': { at: '/var/run/secrets/tessera/signing-keys', by: ['authserver'] },
 };
 
-test('each operator Secret is mounted only by the pods that use it', () => {
-  for (const [secret, users] of Object.entries(SECRET_USERS)) {
+test('each operator Secret is mounted only by the pods that use it, where tessera.yaml looks', () => {
+  const configured = new Set(podPaths(rawConfig).map((p) => posix.dirname(p)));
+  for (const [secret, { at, by }] of Object.entries(SECRET_USERS)) {
     const mountedBy = workloads
       .filter((w) => (w.spec.template.spec.volumes ?? []).some((v) => v.secret?.secretName === secret))
       .map((w) => w.metadata.name)
       .sort();
-    assert.deepEqual(mountedBy, [...users].sort(), `Secret ${secret}`);
+    assert.deepEqual(mountedBy, [...by].sort(), `Secret ${secret}`);
+    assert.ok(configured.has(at), `tessera.yaml names files in ${at}`);
+    for (const w of workloads.filter((x) => by.includes(x.metadata.name))) {
+      const volume = (w.spec.template.spec.volumes ?? []).find((v) => v.secret?.secretName === secret);
+      const mounts = mainContainer(w).volumeMounts?.filter((m) => m.name === volume?.name).map((m) => m.mountPath);
+      assert.deepEqual(mounts, [at], `${w.metadata.name} mounts Secret ${secret} at ${at}`);
+    }
+  }
+  // And no pod mounts any other Secret (such as the retired tessera-oauth-client-secrets).
+  for (const w of workloads) {
+    for (const v of w.spec.template.spec.volumes ?? []) {
+      const name = v.secret?.secretName;
+      if (name === undefined) continue;
+      assert.ok(Object.hasOwn(SECRET_USERS, name) || (w.kind === 'Deployment' && name === `${w.metadata.name}-tls`), `${w.metadata.name} mounts Secret ${name}, which no table lists`);
+    }
   }
 });
+
+/** What a workload's command checks at start-up: the authserver's migration reads only AuthDB's
+ * secret (apps/authserver/src/migrate.ts); every other command needs its whole app section. */
+function startUp(w: Workload, config: TesseraConfig): void {
+  if (w.metadata.name === 'authserver-migrate') checkSecrets(config, ['apps', 'authserver', 'database']);
+  else requireApp(config, APPS[appOf(w)]);
+}
 
 for (const w of workloads) {
   test(`tessera.yaml loads with the real schema in ${w.kind} ${w.metadata.name}, with only what it mounts`, () => {
@@ -750,14 +858,22 @@ for (const w of workloads) {
       assert.fail(error instanceof ConfigError ? error.message : (error as Error));
     }
     const { config, files, root } = loaded;
-    const app: App = w.kind === 'Job' ? 'tokenmanager' : (w.metadata.name as App);
-    assert.ok(appNames.includes(app), `${w.metadata.name} runs one of ${appNames.join(', ')}`);
-    const section = requireApp(config, APPS[app]);
+    const app = appOf(w);
+    startUp(w, config);
+    const section = config.apps[APPS[app]]!;
     assert.equal(config.apps.devIdp, undefined);
     if (app === 'tokenmanager') {
       const db = requireApp(config, 'tokenmanager').database;
       assert.equal(db.type, 'mariadb');
       if (db.type === 'mariadb') assert.equal(db.url.reveal(), files.get('/var/run/secrets/tessera/db/url'), 'the database URL is read from Secret tessera-db');
+    }
+    if (app === 'authserver') {
+      const { database, signing } = config.apps.authserver!;
+      assert.equal(database.type, 'mariadb');
+      if (database.type === 'mariadb') assert.equal(database.url.reveal(), files.get('/var/run/secrets/tessera/authdb/url'), 'the AuthDB URL is read from Secret tessera-authdb');
+      for (const [kid, key] of w.kind === 'Job' ? [] : Object.entries(signing.keys)) {
+        assert.equal(key.reveal(), files.get(`/var/run/secrets/tessera/signing-keys/${kid}`), `signing key ${kid} is read from Secret tessera-signing-keys`);
+      }
     }
     if (app === 'idp-gateway') {
       for (const [name, idp] of Object.entries(config.idps)) {
@@ -777,15 +893,17 @@ for (const w of workloads) {
 test('no pod holds another app’s secrets, and the apps start without them', () => {
   const others: Record<App, string[][]> = {
     authserver: [['apps', 'tokenmanager'], ['apps', 'idpGateway'], ['idps']],
-    tokenmanager: [['apps', 'idpGateway'], ['idps'], ['oauthClients']],
-    'idp-gateway': [['apps', 'tokenmanager'], ['oauthClients']],
+    tokenmanager: [['apps', 'idpGateway'], ['idps'], ['apps', 'authserver', 'database'], ['apps', 'authserver', 'signing']],
+    'idp-gateway': [['apps', 'tokenmanager'], ['apps', 'authserver', 'database'], ['apps', 'authserver', 'signing']],
   };
-  for (const app of appNames) {
-    const { config } = loadInPod(deployment(app));
-    assert.doesNotThrow(() => requireApp(config, APPS[app]), `${app} starts`);
-    for (const path of others[app]) {
+  for (const w of workloads) {
+    const app = appOf(w);
+    const { config } = loadInPod(w);
+    assert.doesNotThrow(() => startUp(w, config), `${w.metadata.name} starts`);
+    const lacks = w.metadata.name === 'authserver-migrate' ? [...others[app], ['apps', 'authserver', 'signing']] : others[app];
+    for (const path of lacks) {
       // Reading them fails in this pod: their files are not mounted here.
-      assert.throws(() => checkSecrets(config, path), (e: unknown) => e instanceof ConfigError && /cannot read secret file/.test(e.message), `${app} lacks ${path.join('.')}`);
+      assert.throws(() => checkSecrets(config, path), (e: unknown) => e instanceof ConfigError && /cannot read secret file/.test(e.message), `${w.metadata.name} lacks ${path.join('.')}`);
     }
   }
 });

@@ -81,13 +81,14 @@ describe('authserver', () => {
     try {
       const as = (token?: string) =>
         createClient(AuthService, createConnectTransport({ baseUrl: `http://127.0.0.1:${withUsers.port}`, httpVersion: '1.1', interceptors: token ? [(next) => (req) => (req.header.set('authorization', `Bearer ${token}`), next(req))] : [] }));
-      await assert.rejects(as('alice-token').whoami({}), (e: ConnectError) => e.code === Code.Unimplemented, 'alice passes the rule; the method comes with the login');
+      // alice passes the rule; tokenmanager (port 1 here) is not there to answer.
+      await assert.rejects(as('alice-token').getMyTokensInfo({}), (e: ConnectError) => e.code === Code.Unavailable, 'alice passes the rule');
       await assert.rejects(as('forged').whoami({}), (e: ConnectError) => e.code === Code.Unauthenticated && /not valid/.test(e.rawMessage));
       const malformed = await fetch(`http://127.0.0.1:${withUsers.port}/tessera.authserver.v1.AuthService/Whoami`, { method: 'POST', headers: { 'content-type': 'application/proto', authorization: 'Bearer alice-token' }, body: new Uint8Array([0x0a, 0xff]) });
       assert.equal(malformed.status, 400);
       assert.equal(((await malformed.json()) as { code: string }).code, 'invalid_argument');
       const metrics = await (await fetch(`http://127.0.0.1:${withUsers.metricsPort}/metrics`)).text();
-      assert.match(metrics, /rpc_server_handled_total\{service="tessera.authserver.v1.AuthService",method="Whoami",code="Unimplemented"[^}]*\} 1/);
+      assert.match(metrics, /rpc_server_handled_total\{service="tessera.authserver.v1.AuthService",method="GetMyTokensInfo",code="Unavailable"[^}]*\} 1/);
       assert.match(metrics, /rpc_server_handled_total\{service="tessera.authserver.v1.AuthService",method="Whoami",code="Unauthenticated"[^}]*\} 1/);
     } finally {
       await withUsers.close();

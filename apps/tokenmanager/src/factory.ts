@@ -1,3 +1,4 @@
+import { createAccessTokenVerifier } from '@tessera/access-tokens';
 import { checkSecrets, keyProblem, Property, requireApp, type TesseraConfig } from '@tessera/config';
 import { createLogger, createMetricsRegistry, type Logger } from '@tessera/observability';
 import { currentInstance, servicePeersActingForUsers, startRpcApp, TlsWatcher, type RpcApp, type UserTokenVerifier } from '@tessera/rpc';
@@ -24,8 +25,11 @@ export interface TokenManager {
 export interface TokenManagerOptions {
   logger?: Logger;
   tlsReloadMs?: number;
-  /** Verifies user tokens that trusted services forward; without one, forwarded tokens are refused. */
+  /** Verifies user tokens that trusted services forward; by default the authserver's JWKS as
+   * `userTokens` configures it; with neither, forwarded tokens are refused. */
   userTokens?: UserTokenVerifier;
+  /** How soon a forwarded token under an unknown `kid` may make the JWKS be fetched again (for tests). */
+  jwksCooldownMs?: number;
 }
 
 /** Thrown at start-up when TokenDB on MariaDB/MySQL is behind the code: the migration Job has
@@ -46,7 +50,18 @@ export function buildTokenManager(config: TesseraConfig, options: TokenManagerOp
   const cipher = new TokenCipher(app.encryption);
   const issuers = new Map(Object.entries(config.idps).map(([name, idp]) => [name, idp.issuer]));
   // The authserver forwards a user's token when it asks on that user's behalf (GetMyTokensInfo).
-  const callers = servicePeersActingForUsers({ verifier: options.userTokens, mayForward: (service) => service.properties.has(Property.TokenIssuer) });
+  // Its JWKS is fetched at the first forwarded token, not here: the authserver may start later.
+  const userTokens =
+    options.userTokens ??
+    (app.userTokens &&
+      createAccessTokenVerifier({
+        issuer: app.userTokens.issuer,
+        audience: app.userTokens.audience,
+        keys: new URL(app.userTokens.jwksUrl),
+        registry: config.registry,
+        remote: { cooldownMs: options.jwksCooldownMs },
+      }));
+  const callers = servicePeersActingForUsers({ verifier: userTokens, mayForward: (service) => service.properties.has(Property.TokenIssuer) });
   return {
     logger,
     async listen() {

@@ -23,3 +23,4 @@ export { TlsWatcher, type TlsWatcherOptions } from './tls/tls-watcher.js';
 export { readTlsMaterial, assertUsable, MIN_TLS_VERSION, TlsMaterialError, type TlsMaterial } from './tls/tls-material.js';
 export { startRpcApp, closeOnSignals, type RpcApp, type RpcAppOptions, type Endpoint } from './server/rpc-app.js';
 export { currentInstance, pingAnswer, type InstanceInfo } from './server/instance-info.js';
+export { pageSize, encodePageToken, decodePageToken } from './server/paging.js';

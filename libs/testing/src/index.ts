@@ -6,3 +6,4 @@ export { Browser, findForm, type Page, type HtmlForm } from './form-browser.js';
 export { freePort } from './free-port.js';
 export { startFaultProxy, type Fault, type FaultOptions, type FaultProxy } from './fault-proxy.js';
 export { standInUserTokens } from './stand-in-user-tokens.js';
+export { launchChromium, chromiumPath } from './chromium.js';

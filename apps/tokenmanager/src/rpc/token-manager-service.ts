@@ -7,10 +7,13 @@ import {
   anyCaller,
   anyOf,
   callerOf,
+  decodePageToken,
   defineService,
+  encodePageToken,
   hasAnyProperty,
   InvalidArgumentError,
   notImplemented,
+  pageSize,
   pingAnswer,
   serviceWithAnyProperty,
   type Caller,
@@ -22,7 +25,6 @@ import {
 import type { AccessTokenService } from '../services/access-token-service.js';
 import type { StoredTokensService } from '../services/stored-tokens-service.js';
 import type { TokenHistoryService } from '../services/token-history-service.js';
-import { decodePageToken, encodePageToken, pageSize } from './paging.js';
 import { requestContext } from './request-context.js';
 import { withTokenErrorDetail } from '../services/token-errors.js';
 import { historyActionOf, historyEvent, tokenInfo } from './token-info.js';

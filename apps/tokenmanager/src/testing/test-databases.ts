@@ -1,41 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Secret, type DatabaseConfig } from '@tessera/config';
-import { createConnection } from 'mysql2/promise';
+import { createTestDatabase as createDatabase, type TestDatabase, type TestDialect } from '@tessera/database/testing';
 
-/** A database of its own for one test: on the MariaDB the test runner provides
- * (TESSERA_TEST_MARIADB_URL, see tools/test-mariadb.mjs), or an SQLite file. */
-export interface TestDatabase {
-  readonly config: DatabaseConfig;
-  readonly name: string;
-  drop(): Promise<void>;
-}
+export { DIALECTS, type TestDatabase } from '@tessera/database/testing';
 
-export const DIALECTS = ['sqlite', 'mariadb'] as const;
-
-export async function createTestDatabase(dialect: (typeof DIALECTS)[number]): Promise<TestDatabase> {
-  if (dialect === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'tessera-tokendb-'));
-    const path = join(dir, 'tokendb.sqlite');
-    return { name: path, config: { type: 'sqlite', path }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const server = process.env.TESSERA_TEST_MARIADB_URL;
-  if (!server) throw new Error('TESSERA_TEST_MARIADB_URL is not set: run the tests with `npm test`, which provides MariaDB');
-  const name = `tessera_test_${randomBytes(6).toString('hex')}`;
-  const admin = await createConnection(server);
-  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    name,
-    config: { type: 'mariadb', url: new Secret(url.href) },
-    async drop() {
-      const connection = await createConnection(server);
-      await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await connection.end();
-    },
-  };
+/** A TokenDB of its own for one test (see @tessera/database/testing). */
+export function createTestDatabase(dialect: TestDialect): Promise<TestDatabase> {
+  return createDatabase(dialect, { name: 'tokendb' });
 }

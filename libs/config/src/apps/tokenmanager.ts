@@ -3,8 +3,25 @@ import { databaseSchema } from '../database.js';
 import { duration } from '../duration.js';
 import { encryptionSchema } from '../encryption.js';
 import { hostPort } from '../host-port.js';
+import { httpUrl, nonEmpty } from '../scalars.js';
 import { tlsFilesSchema, type TlsFiles } from '../tls-files.js';
 import { upstreamSchema } from '../upstream.js';
+
+/**
+ * How tokenmanager verifies the users' Tessera access tokens that trusted services (TokenIssuer)
+ * forward: the authserver's issuer and its JWKS, fetched when first needed and again when a token
+ * names a key not seen yet (the signing keys rotate).
+ */
+const userTokensSchema = z
+  .strictObject({
+    /** The authserver's issuer (`iss` of its tokens, `apps.authserver.issuer`). */
+    issuer: httpUrl,
+    /** Where the authserver publishes its signing keys; default `<issuer>/.well-known/jwks.json`. */
+    jwksUrl: httpUrl.optional(),
+    /** tokenmanager's identifier in the tokens' `aud` (one of `apps.authserver.audiences`). */
+    audience: nonEmpty,
+  })
+  .transform((userTokens) => ({ ...userTokens, jwksUrl: userTokens.jwksUrl ?? `${userTokens.issuer.replace(/\/+$/, '')}/.well-known/jwks.json` }));
 
 export const tokenmanagerConfigSchema = z.strictObject({
   /** gRPC over mTLS (grpc-js). */
@@ -33,6 +50,8 @@ export const tokenmanagerConfigSchema = z.strictObject({
   revocationOutboxInterval: duration.default(5_000),
   /** The idp-gateway, through which the stored IdP tokens are refreshed, exchanged and revoked. */
   idpGateway: upstreamSchema,
+  /** Users' access tokens forwarded by trusted services; without it, forwarded tokens are refused. */
+  userTokens: userTokensSchema.optional(),
 });
 
 export type TokenmanagerConfig = Omit<z.output<typeof tokenmanagerConfigSchema>, 'tls'> & { tls: TlsFiles };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { InvalidArgumentError } from '@tessera/rpc';
+import { InvalidArgumentError } from '../errors.js';
 
 /** AIP-158: 0 is the default (50), above 1000 is clamped; negative is refused. */
 export function pageSize(requested: number): number {

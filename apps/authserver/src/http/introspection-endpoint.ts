@@ -1,0 +1,61 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '@tessera/observability';
+import type { OAuthClients } from '../oauth/clients.js';
+import { InvalidClient } from '../oauth/errors.js';
+import { OAuthParameters } from '../oauth/parameters.js';
+import { scopeText } from '../oauth/scopes.js';
+import type { OwnTokenVerifier } from '../services/own-tokens.js';
+import type { SessionService } from '../services/session-service.js';
+import { readForm } from './form-body.js';
+import { sendJson, sendOAuthError } from './oauth-response.js';
+
+/**
+ * RFC 7662, for resource servers that authenticate as confidential clients. An access token is
+ * active while its signature and times hold and its session (if any) has not ended; a refresh
+ * token while it is its session's current one. Anything else is `{ "active": false }` (§2.2).
+ */
+export function introspectionEndpoint(deps: { clients: OAuthClients; sessions: SessionService; ownTokens: OwnTokenVerifier; logger: Logger }) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let client: string | undefined;
+    const basicAuth = /^Basic /i.test(req.headers.authorization ?? '');
+    try {
+      const params = OAuthParameters.from(await readForm(req));
+      const authenticated = deps.clients.authenticate(req.headers.authorization, params);
+      client = authenticated.id;
+      if (authenticated.type !== 'confidential') throw new InvalidClient('only confidential clients may introspect tokens', { detail: 'public client' });
+      sendJson(res, 200, await introspect(params.require('token'), deps));
+    } catch (error) {
+      sendOAuthError(res, error, deps.logger, { endpoint: 'introspection', client, basicAuth });
+    }
+  };
+}
+
+async function introspect(token: string, deps: { sessions: SessionService; ownTokens: OwnTokenVerifier }): Promise<Record<string, unknown>> {
+  const inactive = { active: false };
+  if (token.startsWith('tsr_')) {
+    const session = await deps.sessions.ofRefreshToken(token);
+    const record = session && (await deps.sessions.tokenRecord(token));
+    if (!session || !record || record.rotatedAt || !deps.sessions.isActive(session)) return inactive;
+    const user = session.identity;
+    return { active: true, token_type: 'refresh_token', client_id: session.clientId, sub: user.userId, scope: scopeText(session.scopes), exp: Math.floor(session.expiresAt.getTime() / 1000), iat: Math.floor(record.issuedAt.getTime() / 1000), group: user.group, vo: user.vo, sid: session.id };
+  }
+  const access = await deps.ownTokens.verify(token);
+  if (!access) return inactive;
+  if (access.sessionId) {
+    const session = await deps.sessions.byId(access.sessionId);
+    if (!session || !deps.sessions.isActive(session)) return inactive;
+  }
+  return {
+    active: true,
+    token_type: 'Bearer',
+    client_id: access.clientId,
+    sub: access.sub,
+    scope: scopeText(access.scopes),
+    exp: access.expiresAt,
+    iat: access.issuedAt,
+    aud: access.audience,
+    jti: access.jti,
+    ...(access.group ? { group: access.group, vo: access.vo } : {}),
+    ...(access.sessionId ? { sid: access.sessionId } : {}),
+  };
+}

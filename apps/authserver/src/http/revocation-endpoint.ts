@@ -1,0 +1,45 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '@tessera/observability';
+import type { OAuthClients } from '../oauth/clients.js';
+import { InvalidRequest } from '../oauth/errors.js';
+import { OAuthParameters } from '../oauth/parameters.js';
+import type { LogoutService } from '../services/logout-service.js';
+import type { OwnTokenVerifier } from '../services/own-tokens.js';
+import type { SessionService } from '../services/session-service.js';
+import { readForm } from './form-body.js';
+import { sendOAuthError } from './oauth-response.js';
+
+/**
+ * RFC 7009. A refresh token, or an access token of a session, ends that session (logout). An
+ * unknown, expired or already revoked token is answered 200 like a revoked one (§2.2). A client
+ * may revoke only tokens issued to it. Tessera's extension `delete_idp_tokens=true` is `logout
+ * --everywhere`: the user's other sessions and stored IdP tokens go too.
+ */
+export function revocationEndpoint(deps: { clients: OAuthClients; sessions: SessionService; ownTokens: OwnTokenVerifier; logout: LogoutService; logger: Logger }) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let client: string | undefined;
+    const basicAuth = /^Basic /i.test(req.headers.authorization ?? '');
+    try {
+      const params = OAuthParameters.from(await readForm(req));
+      const authenticated = deps.clients.authenticate(req.headers.authorization, params);
+      client = authenticated.id;
+      const token = params.require('token');
+      const everywhere = params.get('delete_idp_tokens') === 'true';
+      const session = await sessionOf(token, deps);
+      if (session) {
+        if (session.clientId !== authenticated.id) throw new InvalidRequest('the token was not issued to this client');
+        await deps.logout.logout(session, { everywhere, reason: 'logout' });
+        deps.logger.info({ client, session: session.id, everywhere }, 'session ended by revocation');
+      }
+      res.writeHead(200, { 'cache-control': 'no-store', 'content-length': '0' }).end();
+    } catch (error) {
+      sendOAuthError(res, error, deps.logger, { endpoint: 'revocation', client, basicAuth });
+    }
+  };
+}
+
+async function sessionOf(token: string, deps: { sessions: SessionService; ownTokens: OwnTokenVerifier }) {
+  if (token.startsWith('tsr_')) return deps.sessions.ofRefreshToken(token);
+  const access = await deps.ownTokens.verify(token);
+  return access?.sessionId ? deps.sessions.byId(access.sessionId) : undefined;
+}
