@@ -57,13 +57,19 @@ export class SessionService {
       if (!session || session.clientId !== clientId) throw new InvalidGrant('the refresh token is not valid', { detail: 'issued to another client' });
       if (session.revokedAt) throw new InvalidGrant('the session has ended; log in again', { detail: `session ended: ${session.endReason}` });
       if (session.expiresAt <= now) throw new InvalidGrant('the session has expired; log in again');
+      // The current token is the session's generation; its predecessor, presented again within the
+      // grace, means the response with the current one was lost: that one is retired unseen and
+      // the generation skips one, so it counts as a reuse if it ever turns up.
+      let step = 1;
       if (record.rotatedAt) {
         const lostResponse = record.generation === session.generation - 1 && now.getTime() - record.rotatedAt.getTime() <= this.#policy.refreshTokenReuseGrace;
         if (!lostResponse) return { reused: session.id };
+        step = 2;
       }
       const next = newSecret('tsr');
-      await stores.sessions.rotate(session.id, { tokenHash: secretHash(next), issuedAt: now });
-      return { session: { ...session, lastUsedAt: now, generation: session.generation + 1 }, refreshToken: next };
+      const generation = session.generation + step;
+      await stores.sessions.rotate(session.id, { tokenHash: secretHash(next), issuedAt: now, generation });
+      return { session: { ...session, lastUsedAt: now, generation }, refreshToken: next };
     });
     if ('reused' in outcome) {
       await this.end(outcome.reused, 'reuse');

@@ -83,9 +83,9 @@ export interface Sessions {
   tokenByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
   /** Marks every token of the session not yet rotated as rotated at `next.issuedAt` (the one
    * presented, and after a lost response within the reuse grace also the successor the client
-   * never received), stores the successor (generation + 1) and the session's last use; call under
-   * the session's lock. */
-  rotate(sessionId: string, next: { tokenHash: string; issuedAt: Date }): Promise<void>;
+   * never received), stores the successor with `next.generation`, which becomes the session's,
+   * and the session's last use; call under the session's lock. */
+  rotate(sessionId: string, next: { tokenHash: string; issuedAt: Date; generation: number }): Promise<void>;
   /** Ends the session (idempotent: the first end and its reason are kept); true when it was
    * active before. */
   end(sessionId: string, reason: SessionEnd, now: Date): Promise<boolean>;

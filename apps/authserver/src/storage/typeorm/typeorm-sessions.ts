@@ -74,15 +74,13 @@ export class TypeormSessions implements Sessions {
     return row ? toRecord(row) : undefined;
   }
 
-  async rotate(sessionId: string, next: { tokenHash: string; issuedAt: Date }) {
-    const session = await this.#sessions.findOneBy({ id: sessionId });
-    if (!session) throw new Error('rotate: no such session');
+  async rotate(sessionId: string, next: { tokenHash: string; issuedAt: Date; generation: number }) {
     const now = next.issuedAt;
     // Every token still current is retired: the one presented and, after a lost response, the
     // successor the client never received. Only the new one remains current.
     await this.#tokens.update({ sessionId, rotatedAt: IsNull() }, { rotatedAt: now });
-    await this.#insert(() => this.#tokens.insert({ tokenHash: next.tokenHash, sessionId, generation: session.generation + 1, issuedAt: now, rotatedAt: null }));
-    await this.#sessions.update({ id: sessionId }, { generation: session.generation + 1, lastUsedAt: now });
+    await this.#insert(() => this.#tokens.insert({ tokenHash: next.tokenHash, sessionId, generation: next.generation, issuedAt: now, rotatedAt: null }));
+    await this.#sessions.update({ id: sessionId }, { generation: next.generation, lastUsedAt: now });
   }
 
   async end(sessionId: string, reason: SessionEnd, now: Date) {
