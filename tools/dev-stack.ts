@@ -53,6 +53,7 @@ APPS.forEach((app, index) => {
 });
 
 const apps = config.apps;
+const issuer = apps.authserver?.issuer ?? 'http://127.0.0.1:8080';
 console.log(`
 Tessera dev stack
   authserver    ${apps.authserver?.issuer ?? '-'}   (OAuth issuer, Connect API)
@@ -60,6 +61,13 @@ Tessera dev stack
   idp-gateway   ${fmt(apps.idpGateway?.grpc)}        (gRPC, mTLS)
   dev-idp       ${apps.devIdp?.issuer ?? '-'}    (OpenID Provider; accounts in config/dev.yaml)
   certificates  ${pki.dir}/ (ca.crt, <name>.crt, <name>.key; demo identities: demo-service, demo-admin)
+
+Log in (device flow, client tessera-cli; accounts alice/alice and bob/bob at dev-idp):
+  curl -s -d client_id=tessera-cli -d 'scope=g:dirac_user offline_access' ${issuer}/device_authorization
+  then open the verification_uri_complete it prints, log in, and poll for the tokens:
+  curl -s -d client_id=tessera-cli -d grant_type=urn:ietf:params:oauth:grant-type:device_code -d device_code=<device_code> ${issuer}/token
+  (the CLI will do this as: tessera login --issuer ${issuer})
+Discovery: ${issuer}/.well-known/oauth-authorization-server
 Press Ctrl-C to stop.
 `);
 
