@@ -80,6 +80,13 @@ for (const dialect of DIALECTS) {
       assert.equal((await oauthError(sessions.rotate(next.refreshToken, client.id))).error, 'invalid_grant');
     });
 
+    test('two refreshes racing with one token: one rotates, the other sees it rotated (no grace here)', async () => {
+      const strict = new SessionService(db, { sessionLifetime: 60 * MINUTE, refreshTokenReuseGrace: 0, clock });
+      const started = await db.transaction((stores) => strict.start(stores, { clientId: client.id, identity, scopes: scope.tokens, origin }));
+      const results = await Promise.allSettled([strict.rotate(started.refreshToken, client.id), strict.rotate(started.refreshToken, client.id)]);
+      assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+    });
+
     test('an authorization code expires, and one redeemed is refused and ends its session when replayed', async () => {
       const codes = new AuthorizationCodes(db, sessions, clock);
       const verifier = 'v'.repeat(43);

@@ -51,7 +51,7 @@ export class SessionService {
   async rotate(refreshToken: string, clientId: string): Promise<IssuedSession> {
     const outcome = await this.#db.transaction(async (stores): Promise<IssuedSession | { reused: string }> => {
       const now = this.#now();
-      const record = await stores.sessions.tokenByHash(secretHash(refreshToken));
+      const record = await stores.sessions.tokenByHash(secretHash(refreshToken), { forUpdate: true });
       if (!record) throw new InvalidGrant('the refresh token is not valid', { detail: 'unknown refresh token' });
       const session = await stores.sessions.byId(record.sessionId, { forUpdate: true });
       if (!session || session.clientId !== clientId) throw new InvalidGrant('the refresh token is not valid', { detail: 'issued to another client' });
@@ -62,7 +62,7 @@ export class SessionService {
       // the generation skips one, so it counts as a reuse if it ever turns up.
       let step = 1;
       if (record.rotatedAt) {
-        const lostResponse = record.generation === session.generation - 1 && now.getTime() - record.rotatedAt.getTime() <= this.#policy.refreshTokenReuseGrace;
+        const lostResponse = record.generation === session.generation - 1 && now.getTime() - record.rotatedAt.getTime() < this.#policy.refreshTokenReuseGrace;
         if (!lostResponse) return { reused: session.id };
         step = 2;
       }

@@ -79,8 +79,10 @@ export interface AuthorizationFlows {
 export interface Sessions {
   create(session: NewSession, firstToken: { tokenHash: string; issuedAt: Date }): Promise<Session>;
   byId(id: string, options?: { forUpdate?: boolean }): Promise<Session | undefined>;
-  /** The record of any token of any session, current or rotated. */
-  tokenByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /** The record of any token of any session, current or rotated. `forUpdate` locks it: a
+   * rotation reads the presented token that way first, so that of two refreshes with one token
+   * the second waits and then sees it rotated (a plain read could see the snapshot before). */
+  tokenByHash(tokenHash: string, options?: { forUpdate?: boolean }): Promise<RefreshTokenRecord | undefined>;
   /** Marks every token of the session not yet rotated as rotated at `next.issuedAt` (the one
    * presented, and after a lost response within the reuse grace also the successor the client
    * never received), stores the successor with `next.generation`, which becomes the session's,

@@ -69,8 +69,9 @@ export class TypeormSessions implements Sessions {
     return row ? toSession(row) : undefined;
   }
 
-  async tokenByHash(tokenHash: string) {
-    const row = await this.#tokens.findOneBy({ tokenHash });
+  async tokenByHash(tokenHash: string, options: { forUpdate?: boolean } = {}) {
+    const query = this.#tokens.createQueryBuilder('t').where('t.tokenHash = :tokenHash', { tokenHash });
+    const row = await lockedIf(query, this.manager, this.canLock, options.forUpdate).getOne();
     return row ? toRecord(row) : undefined;
   }
 
