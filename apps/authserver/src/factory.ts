@@ -11,6 +11,7 @@ import { AuthorizationCodes } from './services/authorization-codes.js';
 import { DeviceFlowService } from './services/device-flow-service.js';
 import { LoginService } from './services/login-service.js';
 import { LogoutService } from './services/logout-service.js';
+import { OAuthMetrics } from './services/oauth-metrics.js';
 import { RegistryLookup } from './services/registry-lookup.js';
 import { SessionService } from './services/session-service.js';
 import { TokenService } from './services/token-service.js';
@@ -97,6 +98,7 @@ export function buildAuthServer(config: TesseraConfig, options: AuthServerOption
         logout,
         jwks: keys.jwks,
         algorithms: keys.algorithms,
+        metrics: new OAuthMetrics(metricsRegistry, db),
         logger,
       });
       const api = bindService(authService({ sessions, logout, tokenManager: upstreams.tokenManager, ownTokens, issuer: app.issuer }), {

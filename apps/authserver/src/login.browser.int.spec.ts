@@ -155,6 +155,7 @@ describe('logins in Chromium', () => {
     assert.notEqual(refreshed.refresh_token, tokens.refresh_token);
   });
 
+  // The chooser's form ends, through a 303, at the client: the pages' form-action must allow it.
   test('authorization code: alice, in two groups, picks one and the browser is sent on to the client', async () => {
     const pkceCodeVerifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
@@ -164,7 +165,7 @@ describe('logins in Chromium', () => {
     await logInAtDevIdp(page, stack.idp.url, 'alice');
     await expectPage(page, stack.issuer, 'Choose a group');
     await page.getByRole('button', { name: /^dirac_admin\b/ }).click();
-    const received = await Promise.race([callback.next(), page.waitForTimeout(10_000).then(() => assert.fail(`no callback; the tab is at ${page.url()}; problems: ${tab.problems.join(' | ')}`))]);
+    const received = await callback.next(5_000).catch((error: Error) => assert.fail(`${error.message}; the tab is at ${page.url()}; problems: ${tab.problems.join(' | ')}`));
     await tab.assertCleanAndClose();
     const tokens = await oidc.authorizationCodeGrant(web, received, { pkceCodeVerifier, expectedState: state });
     assert.equal(jwtPayload(tokens.access_token)['group'], 'dirac_admin');

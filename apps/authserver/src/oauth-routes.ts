@@ -24,6 +24,7 @@ import type { OwnTokenVerifier } from './services/own-tokens.js';
 import type { RegistryLookup } from './services/registry-lookup.js';
 import type { SessionService } from './services/session-service.js';
 import type { TokenService } from './services/token-service.js';
+import type { OAuthMetrics } from './services/oauth-metrics.js';
 import { UserCodeGuesses } from './services/user-code-guesses.js';
 
 export interface OAuthParts {
@@ -42,12 +43,13 @@ export interface OAuthParts {
   readonly logout: LogoutService;
   readonly jwks: unknown;
   readonly algorithms: readonly string[];
+  readonly metrics: OAuthMetrics;
   readonly logger: Logger;
 }
 
 /** Every OAuth endpoint and login page, keyed `"<METHOD> <path>"`. */
 export function oauthRoutes(parts: OAuthParts): Record<string, Route> {
-  const { app, clients, tokens, scopePolicy, logger } = parts;
+  const { app, clients, tokens, scopePolicy, logger, metrics } = parts;
   const audience = parts.audiences[0]!;
   const grants = [
     deviceCodeGrant({ deviceFlows: parts.deviceFlows, tokens, scopePolicy, audience }),
@@ -61,15 +63,23 @@ export function oauthRoutes(parts: OAuthParts): Record<string, Route> {
   // Discovery documents and keys change only with a restart; verifiers may cache them briefly.
   const publicJson = (body: string) => (_req: IncomingMessage, res: ServerResponse) =>
     void res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300', 'access-control-allow-origin': '*' }).end(body);
-  const idpOrigins = [...new Set(Object.values(parts.config.idps).map((idp) => new URL(idp.issuer).origin))];
+  // Chromium checks form-action on every redirect a form submission follows: a chooser's form may
+  // end at an IdP (IdP chooser) or at a client's redirect URI (a code flow's last step), so the
+  // pages allow those registered origins, and no others.
+  const formActionOrigins = [
+    ...new Set([
+      ...Object.values(parts.config.idps).map((idp) => new URL(idp.issuer).origin),
+      ...Object.values(parts.config.oauthClients).flatMap((client) => client.redirectUris.map((uri) => new URL(uri).origin)),
+    ]),
+  ].filter((origin) => origin !== new URL(app.issuer).origin);
   return {
     'GET /.well-known/oauth-authorization-server': publicJson(metadata),
     'GET /.well-known/openid-configuration': publicJson(metadata),
     [`GET ${PATHS.jwks}`]: publicJson(jwks),
-    [`POST ${PATHS.token}`]: tokenEndpoint({ clients, grants, logger }),
-    [`POST ${PATHS.deviceAuthorization}`]: deviceAuthorizationEndpoint({ clients, deviceFlows: parts.deviceFlows, scopePolicy, logger }),
-    [`POST ${PATHS.revocation}`]: revocationEndpoint({ clients, sessions: parts.sessions, ownTokens: parts.ownTokens, logout: parts.logout, logger }),
-    [`POST ${PATHS.introspection}`]: introspectionEndpoint({ clients, sessions: parts.sessions, ownTokens: parts.ownTokens, logger }),
+    [`POST ${PATHS.token}`]: tokenEndpoint({ clients, grants, logger, metrics }),
+    [`POST ${PATHS.deviceAuthorization}`]: deviceAuthorizationEndpoint({ clients, deviceFlows: parts.deviceFlows, scopePolicy, logger, metrics }),
+    [`POST ${PATHS.revocation}`]: revocationEndpoint({ clients, sessions: parts.sessions, ownTokens: parts.ownTokens, logout: parts.logout, logger, metrics }),
+    [`POST ${PATHS.introspection}`]: introspectionEndpoint({ clients, sessions: parts.sessions, ownTokens: parts.ownTokens, logger, metrics }),
     [`GET ${PATHS.userinfo}`]: userinfoEndpoint({ ownTokens: parts.ownTokens, sessions: parts.sessions, logger }),
     [`POST ${PATHS.userinfo}`]: userinfoEndpoint({ ownTokens: parts.ownTokens, sessions: parts.sessions, logger }),
     ...loginPages({
@@ -81,7 +91,7 @@ export function oauthRoutes(parts: OAuthParts): Record<string, Route> {
       registry: parts.registry,
       scopePolicy,
       providerNames: new Map(Object.keys(parts.config.idps).map((name) => [name, name])),
-      formActionOrigins: idpOrigins,
+      formActionOrigins,
       logger,
     }),
   };

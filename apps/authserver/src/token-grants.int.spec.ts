@@ -111,6 +111,10 @@ describe('client_credentials', () => {
     const group = await post('/token', { grant_type: 'client_credentials', scope: 'g:dirac_user' }, basic);
     assert.equal(group.body['error'], 'invalid_scope');
     assert.equal((await post('/token', { grant_type: 'password', username: 'x' }, basic)).body['error'], 'unsupported_grant_type');
+    const metrics = await (await fetch(`http://127.0.0.1:${stack.authserver.metricsPort}/metrics`)).text();
+    assert.match(metrics, /authserver_oauth_requests_total\{endpoint="token",grant_type="client_credentials",outcome="invalid_client"[^}]*\} [1-9]/);
+    assert.match(metrics, /authserver_oauth_requests_total\{endpoint="token",grant_type="other",outcome="unsupported_grant_type"[^}]*\} 1/);
+    assert.match(metrics, /authserver_device_flows_pending(\{[^}]*\})? \d+/);
     assert.equal((await post('/token', { grant_type: 'client_credentials', scope: 'a', 'scope ': 'b' }, basic)).body['error'], 'invalid_scope');
   });
 });

@@ -3,6 +3,7 @@ import type { Logger } from '@tessera/observability';
 import type { OAuthClients } from '../oauth/clients.js';
 import { InvalidClient } from '../oauth/errors.js';
 import { OAuthParameters } from '../oauth/parameters.js';
+import type { OAuthMetrics } from '../services/oauth-metrics.js';
 import { scopeText } from '../oauth/scopes.js';
 import type { OwnTokenVerifier } from '../services/own-tokens.js';
 import type { SessionService } from '../services/session-service.js';
@@ -14,7 +15,7 @@ import { sendJson, sendOAuthError } from './oauth-response.js';
  * active while its signature and times hold and its session (if any) has not ended; a refresh
  * token while it is its session's current one. Anything else is `{ "active": false }` (§2.2).
  */
-export function introspectionEndpoint(deps: { clients: OAuthClients; sessions: SessionService; ownTokens: OwnTokenVerifier; logger: Logger }) {
+export function introspectionEndpoint(deps: { clients: OAuthClients; sessions: SessionService; ownTokens: OwnTokenVerifier; logger: Logger; metrics?: OAuthMetrics }) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let client: string | undefined;
     const basicAuth = /^Basic /i.test(req.headers.authorization ?? '');
@@ -24,8 +25,9 @@ export function introspectionEndpoint(deps: { clients: OAuthClients; sessions: S
       client = authenticated.id;
       if (authenticated.type !== 'confidential') throw new InvalidClient('only confidential clients may introspect tokens', { detail: 'public client' });
       sendJson(res, 200, await introspect(params.require('token'), deps));
+      deps.metrics?.answered('introspection', 'ok');
     } catch (error) {
-      sendOAuthError(res, error, deps.logger, { endpoint: 'introspection', client, basicAuth });
+      sendOAuthError(res, error, deps.logger, { endpoint: 'introspection', client, basicAuth, metrics: deps.metrics });
     }
   };
 }

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '@tessera/observability';
 import { OAuthError } from '../oauth/errors.js';
+import type { OAuthMetrics } from '../services/oauth-metrics.js';
 
 // RFC 6749 §5.1: responses with tokens are not cached.
 const JSON_HEADERS = {
@@ -18,7 +19,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
  * The one place an OAuth error becomes an HTTP response (RFC 6749 §5.2). Anything that is not
  * an OAuthError is logged with its cause and answered `server_error` with nothing of it shown.
  */
-export function sendOAuthError(res: ServerResponse, error: unknown, logger: Logger, context: { endpoint: string; client?: string | undefined; basicAuth?: boolean }): void {
+export function sendOAuthError(
+  res: ServerResponse,
+  error: unknown,
+  logger: Logger,
+  context: { endpoint: string; client?: string | undefined; basicAuth?: boolean; metrics?: OAuthMetrics | undefined; grantType?: string | undefined },
+): void {
+  context.metrics?.answered(context.endpoint, error instanceof OAuthError ? error.error : 'server_error', context.grantType);
   if (error instanceof OAuthError) {
     logger.info({ endpoint: context.endpoint, client: context.client, error: error.error, detail: error.detail }, 'oauth request refused');
     const headers: Record<string, string> = {};

@@ -3,6 +3,7 @@ import type { Logger } from '@tessera/observability';
 import type { OAuthClients } from '../oauth/clients.js';
 import { InvalidRequest } from '../oauth/errors.js';
 import { OAuthParameters } from '../oauth/parameters.js';
+import type { OAuthMetrics } from '../services/oauth-metrics.js';
 import type { LogoutService } from '../services/logout-service.js';
 import type { OwnTokenVerifier } from '../services/own-tokens.js';
 import type { SessionService } from '../services/session-service.js';
@@ -15,7 +16,7 @@ import { sendOAuthError } from './oauth-response.js';
  * may revoke only tokens issued to it. Tessera's extension `delete_idp_tokens=true` is `logout
  * --everywhere`: the user's other sessions and stored IdP tokens go too.
  */
-export function revocationEndpoint(deps: { clients: OAuthClients; sessions: SessionService; ownTokens: OwnTokenVerifier; logout: LogoutService; logger: Logger }) {
+export function revocationEndpoint(deps: { clients: OAuthClients; sessions: SessionService; ownTokens: OwnTokenVerifier; logout: LogoutService; logger: Logger; metrics?: OAuthMetrics }) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let client: string | undefined;
     const basicAuth = /^Basic /i.test(req.headers.authorization ?? '');
@@ -32,8 +33,9 @@ export function revocationEndpoint(deps: { clients: OAuthClients; sessions: Sess
         deps.logger.info({ client, session: session.id, everywhere }, 'session ended by revocation');
       }
       res.writeHead(200, { 'cache-control': 'no-store', 'content-length': '0' }).end();
+      deps.metrics?.answered('revocation', 'ok');
     } catch (error) {
-      sendOAuthError(res, error, deps.logger, { endpoint: 'revocation', client, basicAuth });
+      sendOAuthError(res, error, deps.logger, { endpoint: 'revocation', client, basicAuth, metrics: deps.metrics });
     }
   };
 }

@@ -55,7 +55,6 @@ export async function openTab(browser: Browser, issuer: string, options: Browser
     documents,
     async assertCleanAndClose() {
       try {
-        if (process.env.DEBUG_FLOW) console.log(documents.map((d) => `${d.status} ${d.url}`));
         assert.ok(documents.length > 0, 'the tab saw no page of Tessera');
         for (const doc of documents) {
           const what = `${doc.status} ${doc.url}`;
@@ -118,8 +117,8 @@ export async function logInAtDevIdp(page: Page, idpUrl: string, user: string): P
 export interface CallbackServer {
   /** The redirect URI to register, http://127.0.0.1:<port>/callback. */
   readonly url: string;
-  /** The next callback URL (the one already received, else the one to come). */
-  next(): Promise<URL>;
+  /** The next callback URL (the one already received, else the one to come within `timeoutMs`). */
+  next(timeoutMs?: number): Promise<URL>;
   close(): Promise<void>;
 }
 
@@ -139,9 +138,17 @@ export async function startCallbackServer(): Promise<CallbackServer> {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: `${base}/callback`,
-    next: () => {
+    next: (timeoutMs = 30_000) => {
       const first = received.shift();
-      return first ? Promise.resolve(first) : new Promise<URL>((resolve) => waiting.push(resolve));
+      if (first) return Promise.resolve(first);
+      return new Promise<URL>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiting.splice(waiting.indexOf(waiter), 1);
+          reject(new Error(`no request reached the redirect URI ${base}/callback within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const waiter = (url: URL) => (clearTimeout(timer), resolve(url));
+        waiting.push(waiter);
+      });
     },
     close: () =>
       new Promise<void>((resolve) => {
