@@ -1,12 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
+import { importPKCS8, SignJWT } from 'jose';
 import { Code, createClient, type ConnectError } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-node';
 import type { TesseraConfig } from '@tessera/config';
 import { AuthService } from '@tessera/contracts';
 import { createLogger } from '@tessera/observability';
-import { createTestPki, standInUserTokens, testConfig, type TestPki } from '@tessera/testing';
+import { createTestPki, testConfig, type TestPki } from '@tessera/testing';
 import { buildAuthServer, type RunningAuthServer } from './factory.js';
 
 describe('authserver', () => {
@@ -76,15 +78,24 @@ describe('authserver', () => {
   });
 
   test('the Connect API goes through the RPC edge: users from bearer tokens, rules, metrics, malformed input', async () => {
-    const userTokens = standInUserTokens({ id: 'alice', group: 'dirac_user', properties: ['NormalUser'] });
-    const withUsers = await buildAuthServer(config, { logger: createLogger({ name: 'authserver', level: 'silent' }), userTokens }).listen();
+    const withUsers = await buildAuthServer(config, { logger: createLogger({ name: 'authserver', level: 'silent' }) }).listen();
+    const key = await importPKCS8(readFileSync(`${pki.dir}/authserver-signing-dev-1.key`, 'utf8'), 'ES256');
+    const aliceToken = await new SignJWT({ client_id: 'tessera-cli', group: 'dirac_user', vo: 'dirac', scope: 'g:dirac_user' })
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'dev-1' })
+      .setIssuer(config.apps.authserver!.issuer)
+      .setSubject('alice')
+      .setAudience('tessera')
+      .setJti('t-1')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(key);
     try {
       const as = (token?: string) =>
         createClient(AuthService, createConnectTransport({ baseUrl: `http://127.0.0.1:${withUsers.port}`, httpVersion: '1.1', interceptors: token ? [(next) => (req) => (req.header.set('authorization', `Bearer ${token}`), next(req))] : [] }));
       // alice passes the rule; tokenmanager (port 1 here) is not there to answer.
-      await assert.rejects(as('alice-token').getMyTokensInfo({}), (e: ConnectError) => e.code === Code.Unavailable, 'alice passes the rule');
+      await assert.rejects(as(aliceToken).getMyTokensInfo({}), (e: ConnectError) => e.code === Code.Unavailable, 'alice passes the rule');
       await assert.rejects(as('forged').whoami({}), (e: ConnectError) => e.code === Code.Unauthenticated && /not valid/.test(e.rawMessage));
-      const malformed = await fetch(`http://127.0.0.1:${withUsers.port}/tessera.authserver.v1.AuthService/Whoami`, { method: 'POST', headers: { 'content-type': 'application/proto', authorization: 'Bearer alice-token' }, body: new Uint8Array([0x0a, 0xff]) });
+      const malformed = await fetch(`http://127.0.0.1:${withUsers.port}/tessera.authserver.v1.AuthService/Whoami`, { method: 'POST', headers: { 'content-type': 'application/proto', authorization: `Bearer ${aliceToken}` }, body: new Uint8Array([0x0a, 0xff]) });
       assert.equal(malformed.status, 400);
       assert.equal(((await malformed.json()) as { code: string }).code, 'invalid_argument');
       const metrics = await (await fetch(`http://127.0.0.1:${withUsers.metricsPort}/metrics`)).text();

@@ -71,6 +71,7 @@ describe('AuthService', () => {
     assert.equal(revoked.revokedNow, true);
     assert.equal(revoked.session?.state, authserverV1.SessionState.REVOKED);
     assert.equal((await bob.revokeSession({ sessionId: firstSession })).revokedNow, false, 'idempotent');
+    await assert.rejects(api(first.access_token).whoami({}), refused(Code.Unauthenticated), "an ended session's access token no longer opens the API");
     const dead = await fetch(`${stack.issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: first.refresh_token!, client_id: 'tessera-cli' }) });
     assert.equal(((await dead.json()) as { error: string }).error, 'invalid_grant');
 

@@ -10,6 +10,7 @@ import { deviceAuthorizationEndpoint } from './http/device-authorization-endpoin
 import { introspectionEndpoint } from './http/introspection-endpoint.js';
 import { loginPages } from './http/login-pages.js';
 import { PATHS, serverMetadata } from './http/metadata.js';
+import { originResolver } from './http/origin.js';
 import { revocationEndpoint } from './http/revocation-endpoint.js';
 import type { Route } from './http/server.js';
 import { tokenEndpoint } from './http/token-endpoint.js';
@@ -50,13 +51,14 @@ export interface OAuthParts {
 /** Every OAuth endpoint and login page, keyed `"<METHOD> <path>"`. */
 export function oauthRoutes(parts: OAuthParts): Record<string, Route> {
   const { app, clients, tokens, scopePolicy, logger, metrics } = parts;
+  const originOf = originResolver(app.trustedProxies);
   const audience = parts.audiences[0]!;
   const grants = [
     deviceCodeGrant({ deviceFlows: parts.deviceFlows, tokens, scopePolicy, audience }),
     authorizationCodeGrant({ codes: parts.codes, tokens, scopePolicy, audience }),
     refreshTokenGrant({ sessions: parts.sessions, tokens, registry: parts.registry, scopePolicy, audience }),
     clientCredentialsGrant({ tokens, scopePolicy, audience }),
-    tokenExchangeGrant({ tokens, ownTokens: parts.ownTokens, sessions: parts.sessions, scopePolicy, audiences: parts.audiences }),
+    tokenExchangeGrant({ tokens, ownTokens: parts.ownTokens, sessions: parts.sessions, registry: parts.registry, scopePolicy, audiences: parts.audiences }),
   ];
   const metadata = JSON.stringify(serverMetadata(app.issuer, parts.algorithms, grants.map((g) => g.grantType)));
   const jwks = JSON.stringify(parts.jwks);
@@ -76,8 +78,8 @@ export function oauthRoutes(parts: OAuthParts): Record<string, Route> {
     'GET /.well-known/oauth-authorization-server': publicJson(metadata),
     'GET /.well-known/openid-configuration': publicJson(metadata),
     [`GET ${PATHS.jwks}`]: publicJson(jwks),
-    [`POST ${PATHS.token}`]: tokenEndpoint({ clients, grants, logger, metrics }),
-    [`POST ${PATHS.deviceAuthorization}`]: deviceAuthorizationEndpoint({ clients, deviceFlows: parts.deviceFlows, scopePolicy, logger, metrics }),
+    [`POST ${PATHS.token}`]: tokenEndpoint({ clients, grants, logger, metrics, originOf }),
+    [`POST ${PATHS.deviceAuthorization}`]: deviceAuthorizationEndpoint({ clients, deviceFlows: parts.deviceFlows, scopePolicy, logger, metrics, originOf }),
     [`POST ${PATHS.revocation}`]: revocationEndpoint({ clients, sessions: parts.sessions, ownTokens: parts.ownTokens, logout: parts.logout, logger, metrics }),
     [`POST ${PATHS.introspection}`]: introspectionEndpoint({ clients, sessions: parts.sessions, ownTokens: parts.ownTokens, logger, metrics }),
     [`GET ${PATHS.userinfo}`]: userinfoEndpoint({ ownTokens: parts.ownTokens, sessions: parts.sessions, logger }),
@@ -92,6 +94,7 @@ export function oauthRoutes(parts: OAuthParts): Record<string, Route> {
       scopePolicy,
       providerNames: new Map(Object.keys(parts.config.idps).map((name) => [name, name])),
       formActionOrigins,
+      originOf,
       logger,
     }),
   };

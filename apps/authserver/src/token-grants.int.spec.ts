@@ -149,6 +149,8 @@ describe('revocation, introspection, userinfo', () => {
     const foreign = await post('/revoke', { token: tokens.refresh_token! }, basic);
     assert.equal(foreign.body['error'], 'invalid_request');
     assert.equal((await refresh(tokens.refresh_token!)).status, 200, 'the token of another client is untouched');
+    const everywhere = await post('/revoke', { token: tokens.access_token, client_id: 'tessera-cli', delete_idp_tokens: 'true' });
+    assert.equal(everywhere.body['error'], 'invalid_request', 'logout everywhere takes the refresh token, not an access token jobs also hold');
   });
 
   test('introspection is for confidential clients; a refresh ends nothing, a logout makes the access token inactive', async () => {

@@ -14,7 +14,7 @@ import type { UserCodeGuesses } from '../services/user-code-guesses.js';
 import { BrowserExchange } from './browser-session.js';
 import { checkCsrf, csrfTokenFor } from './csrf.js';
 import { readForm } from './form-body.js';
-import { originOf } from './origin.js';
+import { sourceKey, type OriginOf } from './origin.js';
 import { confirmationPage } from './pages/confirmation-page.js';
 import { errorPage } from './pages/error-page.js';
 import { groupChooserPage } from './pages/group-chooser-page.js';
@@ -35,6 +35,7 @@ export interface LoginPagesDeps {
   readonly providerNames: ReadonlyMap<string, string>;
   /** Origins the login forms may be redirected to (the IdPs'): CSP form-action. */
   readonly formActionOrigins: readonly string[];
+  readonly originOf: OriginOf;
   readonly logger: Logger;
 }
 
@@ -106,7 +107,7 @@ export function loginPages(deps: LoginPagesDeps): Record<string, (req: IncomingM
     'POST /device': wrap(async (exchange) => {
       const body = await form(exchange, () => VERIFICATION_FORM);
       if (!body) return;
-      const source = originOf(exchange.req).ipAddress;
+      const source = sourceKey(deps.originOf(exchange.req).ipAddress);
       if (!deps.guesses.allowed(source)) return verification(exchange, 429, { error: 'too-many-attempts' });
       const code = normaliseUserCode(body.get('user_code') ?? '');
       if (code === undefined) return verification(exchange, 400, { error: 'invalid' });
@@ -140,7 +141,7 @@ export function loginPages(deps: LoginPagesDeps): Record<string, (req: IncomingM
         await deps.deviceFlows.deny(flow.id);
         return exchange.page(200, errorPage({ title: 'Request denied', message: 'The device was not given access. You may close this window.', status: 200 }));
       }
-      render(exchange, await deps.login.start({ kind: 'device', deviceFlowId: flow.id }, flow.scopes, exchange.binding, originOf(exchange.req)));
+      render(exchange, await deps.login.start({ kind: 'device', deviceFlowId: flow.id }, flow.scopes, exchange.binding, deps.originOf(exchange.req)));
     }),
 
     // RFC 6749 §4.1.1 with PKCE; errors go back to the client once its redirect URI is trusted.
@@ -154,7 +155,7 @@ export function loginPages(deps: LoginPagesDeps): Record<string, (req: IncomingM
       }
       const { client, redirectUri, state, nonce, codeChallenge, scope } = checked;
       const purpose = { kind: 'code' as const, clientId: client.id, redirectUri, state, codeChallenge, nonce };
-      render(exchange, await deps.login.start(purpose, scope.tokens, exchange.binding, originOf(exchange.req)));
+      render(exchange, await deps.login.start(purpose, scope.tokens, exchange.binding, deps.originOf(exchange.req)));
     }),
 
     'POST /login/idp': wrap(async (exchange) => {

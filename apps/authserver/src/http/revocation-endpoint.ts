@@ -14,7 +14,7 @@ import { sendOAuthError } from './oauth-response.js';
  * RFC 7009. A refresh token, or an access token of a session, ends that session (logout). An
  * unknown, expired or already revoked token is answered 200 like a revoked one (§2.2). A client
  * may revoke only tokens issued to it. Tessera's extension `delete_idp_tokens=true` is `logout
- * --everywhere`: the user's other sessions and stored IdP tokens go too.
+ * --everywhere`: the user's other sessions and stored IdP tokens go too; it takes a refresh token.
  */
 export function revocationEndpoint(deps: { clients: OAuthClients; sessions: SessionService; ownTokens: OwnTokenVerifier; logout: LogoutService; logger: Logger; metrics?: OAuthMetrics }) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -26,6 +26,9 @@ export function revocationEndpoint(deps: { clients: OAuthClients; sessions: Sess
       client = authenticated.id;
       const token = params.require('token');
       const everywhere = params.get('delete_idp_tokens') === 'true';
+      // Logging out everywhere deletes what jobs act with: only the session's own refresh token may
+      // ask it, not an access token that services and jobs also hold.
+      if (everywhere && !token.startsWith('tsr_')) throw new InvalidRequest('delete_idp_tokens needs the refresh token of the session, not an access token');
       const session = await sessionOf(token, deps);
       if (session) {
         if (session.clientId !== authenticated.id) throw new InvalidRequest('the token was not issued to this client');

@@ -8,13 +8,13 @@ import { OAuthParameters } from '../oauth/parameters.js';
 import type { OAuthMetrics } from '../services/oauth-metrics.js';
 import { readForm } from './form-body.js';
 import { sendJson, sendOAuthError } from './oauth-response.js';
-import { originOf } from './origin.js';
+import type { OriginOf } from './origin.js';
 
 /**
  * The token endpoint (RFC 6749 §3.2): parses, authenticates the client and dispatches to the
  * grant's handler; each grant lives in its own module under grants/.
  */
-export function tokenEndpoint(deps: { clients: OAuthClients; grants: readonly GrantHandler[]; logger: Logger; metrics?: OAuthMetrics }) {
+export function tokenEndpoint(deps: { clients: OAuthClients; grants: readonly GrantHandler[]; logger: Logger; metrics?: OAuthMetrics; originOf: OriginOf }) {
   const table = new Map<string, GrantHandler>(deps.grants.map((g) => [g.grantType, g]));
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let client: string | undefined;
@@ -29,7 +29,7 @@ export function tokenEndpoint(deps: { clients: OAuthClients; grants: readonly Gr
       const grant = table.get(grantType!);
       if (!grant) throw new UnsupportedGrantType(`grant_type ${grantType} is not supported`);
       requireGrant(authenticated, grantType as GrantType);
-      sendJson(res, 200, await grant.handle({ params, client: authenticated, origin: originOf(req) }));
+      sendJson(res, 200, await grant.handle({ params, client: authenticated, origin: deps.originOf(req) }));
       deps.metrics?.answered('token', 'ok', grantType);
     } catch (error) {
       sendOAuthError(res, error, deps.logger, { endpoint: 'token', client, basicAuth, metrics: deps.metrics, grantType });

@@ -70,8 +70,9 @@ export function requireGrant(client: OAuthClient, grant: GrantType): void {
 }
 
 function parseBasic(header: string): { id: string; secret: string } | undefined {
+  if (!/^Basic\s/i.test(header)) return undefined; // another scheme: not client authentication
   const match = /^Basic ([A-Za-z0-9+/]+=*)$/i.exec(header.trim());
-  if (!match) return undefined;
+  if (!match) throw new InvalidClient('the Basic credentials are not base64');
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) throw new InvalidClient('the Basic credentials have no colon');

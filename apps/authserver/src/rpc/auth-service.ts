@@ -30,7 +30,7 @@ export function authService(deps: AuthServiceDeps): ServiceDefinition<typeof Aut
       allow: userCaller,
       async handle(_request, context) {
         const caller = callerOf(context) as UserCaller;
-        const token = await bearerClaims(context, deps.ownTokens);
+        const token = await bearerClaims(context, deps);
         return {
           userId: caller.id,
           subject: token.sub,
@@ -58,7 +58,7 @@ export function authService(deps: AuthServiceDeps): ServiceDefinition<typeof Aut
         const limit = pageSize(request.pageSize);
         const fields = { userId, includeInactive: request.includeInactive };
         const after = decodePageToken(request.pageToken, fields, isKey);
-        const current = (await bearerClaims(context, deps.ownTokens)).sessionId;
+        const current = (await bearerClaims(context, deps)).sessionId;
         const page = await sessions.list(userId, { after: after && { createdAt: new Date(after.c), id: after.i }, limit: limit + 1 }, !request.includeInactive);
         const shown = page.slice(0, limit);
         const last = shown.at(-1);
@@ -75,10 +75,11 @@ export function authService(deps: AuthServiceDeps): ServiceDefinition<typeof Aut
       allow: userCaller,
       async handle(request, context) {
         const caller = callerOf(context) as UserCaller;
+        const own = (await bearerClaims(context, deps)).sessionId;
         const session = request.sessionId === '' ? undefined : await sessions.byId(request.sessionId);
         if (!session || (session.identity.userId !== caller.id && !isAdmin(caller))) throw new NotFoundError(`no session ${request.sessionId} of yours`);
         const endedNow = await deps.logout.logout(session, { everywhere: request.deleteIdpTokens, reason: 'revoked' });
-        const current = (await bearerClaims(context, deps.ownTokens)).sessionId === session.id;
+        const current = own === session.id;
         const after = (await sessions.byId(session.id)) ?? session;
         return { session: sessionMessage(after, sessions, current), revokedNow: endedNow };
       },
@@ -88,6 +89,7 @@ export function authService(deps: AuthServiceDeps): ServiceDefinition<typeof Aut
     getMyTokensInfo: {
       allow: userCaller,
       async handle(_request, context) {
+        await bearerClaims(context, deps);
         const header = context.requestHeader.get('authorization') ?? '';
         const response = await deps.tokenManager.getUserTokensInfo({ userId: callerOf(context).id }, { ...propagate(context), headers: { [FORWARDED_USER_TOKEN]: header } });
         return {
@@ -107,12 +109,16 @@ export function authService(deps: AuthServiceDeps): ServiceDefinition<typeof Aut
   });
 }
 
-/** The bearer token's claims, which the edge has already verified (so this cannot fail but for a
- * key rotated out in between). */
-async function bearerClaims(context: HandlerContext, ownTokens: OwnTokenVerifier): Promise<VerifiedAccessToken> {
+/** The bearer token's claims, which the edge has already verified; a token of a session that has
+ * ended (logout, reuse detected) is refused here, since the Connect API acts on sessions. */
+async function bearerClaims(context: HandlerContext, deps: Pick<AuthServiceDeps, 'ownTokens' | 'sessions'>): Promise<VerifiedAccessToken> {
   const token = /^Bearer (\S+)$/i.exec(context.requestHeader.get('authorization') ?? '')?.[1];
-  const claims = token === undefined ? undefined : await ownTokens.verify(token);
+  const claims = token === undefined ? undefined : await deps.ownTokens.verify(token);
   if (!claims) throw new UnauthenticatedError('the access token is not valid');
+  if (claims.sessionId) {
+    const session = await deps.sessions.byId(claims.sessionId);
+    if (!session || !deps.sessions.isActive(session)) throw new UnauthenticatedError('the session of this access token has ended: log in again');
+  }
   return claims;
 }
 

@@ -2,6 +2,8 @@ import type { Logger } from '@tessera/observability';
 import type { AuthDb } from '../storage/stores.js';
 
 const BATCH = 500;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 /**
  * Deletes expired device flows, browser logins and ended sessions from AuthDB now and then, a
@@ -32,14 +34,21 @@ export class AuthDbCleanup {
     await this.#running;
   }
 
-  /** One pass; returns how many rows of each kind went. */
+  /** One pass, batch after batch until nothing is left; returns how many rows of each kind went.
+   * Flows stay an hour past their expiry, so a late poll still hears expired_token (RFC 8628
+   * §3.5) and a replayed authorization code is still recognised. */
   async runOnce(): Promise<{ deviceFlows: number; authorizationFlows: number; sessions: number }> {
-    const now = this.clock();
+    const now = this.clock().getTime();
     const { deviceFlows, authorizationFlows, sessions } = this.db.stores;
+    const drain = async (remove: (before: Date, limit: number) => Promise<number>, before: number) => {
+      let total = 0;
+      for (let n = BATCH; n === BATCH; total += n) n = await remove(new Date(before), BATCH);
+      return total;
+    };
     const deleted = {
-      deviceFlows: await deviceFlows.deleteExpired(now, BATCH),
-      authorizationFlows: await authorizationFlows.deleteExpired(now, BATCH),
-      sessions: await sessions.deleteExpired(new Date(now.getTime() - 86_400_000), BATCH),
+      deviceFlows: await drain((b, l) => deviceFlows.deleteExpired(b, l), now - HOUR),
+      authorizationFlows: await drain((b, l) => authorizationFlows.deleteExpired(b, l), now - HOUR),
+      sessions: await drain((b, l) => sessions.deleteExpired(b, l), now - DAY),
     };
     if (deleted.deviceFlows + deleted.authorizationFlows + deleted.sessions > 0) this.logger.debug(deleted, 'AuthDB cleaned up');
     return deleted;

@@ -68,10 +68,10 @@ export type LoginPurpose =
 
 /**
  * Where a browser login stands. `choose-idp` → `at-idp` (the gateway's sealed state kept until
- * the callback) → `choose-group` when several groups fit → `done` (device flow approved, or a
+ * the callback) → `completing` (the callback claimed it and is asking the gateway) → `choose-group` when several groups fit → `done` (device flow approved, or a
  * code issued: then `codeHash` is set until the code is redeemed) or `failed`.
  */
-export type AuthorizationFlowStage = 'choose-idp' | 'at-idp' | 'choose-group' | 'code-issued' | 'done' | 'failed';
+export type AuthorizationFlowStage = 'choose-idp' | 'at-idp' | 'completing' | 'choose-group' | 'code-issued' | 'done' | 'failed';
 
 /** A browser login: one per visit to the verification page or to /authorize. */
 export interface AuthorizationFlow {

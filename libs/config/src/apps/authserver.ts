@@ -19,7 +19,7 @@ const deviceFlowSchema = z.strictObject({
   /** Wrong user codes accepted per source address per minute, and in total per minute on one
    * replica (§5.1): together with 20^8 possible codes they make guessing hopeless. */
   userCodeGuessesPerSourcePerMinute: z.number().int().min(1).default(10),
-  userCodeGuessesPerMinute: z.number().int().min(1).default(600),
+  userCodeGuessesPerMinute: z.number().int().min(1).default(120),
 });
 
 export const authserverConfigSchema = z.strictObject({
@@ -27,6 +27,9 @@ export const authserverConfigSchema = z.strictObject({
   http: hostPort,
   /** The `iss` of Tessera's tokens and the base of its discovery documents. */
   issuer: httpUrl,
+  /** Addresses of the proxies in front (the Ingress, a load balancer) whose X-Forwarded-For is
+   * believed: the client's address for the confirmation page, sessions and the user-code limits. */
+  trustedProxies: z.array(z.union([z.ipv4(), z.ipv6()])).default([]),
   metrics: hostPort,
   /** Client certificate for calling tokenmanager and idp-gateway. */
   tls: tlsFilesSchema.optional(),
@@ -61,7 +64,7 @@ export const authserverConfigSchema = z.strictObject({
     lifetime: 30 * MINUTE,
     interval: 5_000,
     userCodeGuessesPerSourcePerMinute: 10,
-    userCodeGuessesPerMinute: 600,
+    userCodeGuessesPerMinute: 120,
   }),
   /** How often expired flows and sessions are deleted from AuthDB. */
   cleanupInterval: duration.default(MINUTE),
