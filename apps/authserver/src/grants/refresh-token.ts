@@ -1,5 +1,5 @@
 import { InvalidGrant, InvalidScope } from '../oauth/errors.js';
-import { notWithin, parseScope, type ScopePolicy } from '../oauth/scopes.js';
+import { notWithin, parseScope, type Scope, type ScopePolicy } from '../oauth/scopes.js';
 import type { RegistryLookup } from '../services/registry-lookup.js';
 import type { SessionService } from '../services/session-service.js';
 import type { TokenService } from '../services/token-service.js';
@@ -9,24 +9,23 @@ import type { GrantHandler } from './grant-handler.js';
  * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): every use returns a new refresh token and the
  * presented one is spent. A narrower `scope` may be asked for, never a wider one. Everything that
  * can refuse the request is checked before the rotation, so a refused request does not cost the
- * client its refresh token.
+ * client its refresh token: they run under the session's lock, inside the rotation.
  */
 export function refreshTokenGrant(deps: { sessions: SessionService; tokens: TokenService; registry: RegistryLookup; scopePolicy: ScopePolicy; audience: string }): GrantHandler {
   return {
     grantType: 'refresh_token',
     async handle({ params, client }) {
-      const presented = params.require('refresh_token');
-      const current = await deps.sessions.ofRefreshToken(presented);
-      if (!current || current.clientId !== client.id) throw new InvalidGrant('the refresh token is not valid');
-      const scope = parseScope(params.get('scope') ?? current.scopes.join(' '), deps.scopePolicy);
-      const wider = notWithin(scope, current.scopes);
-      if (wider.length > 0) throw new InvalidScope(`the refresh token was not granted ${wider.join(' ')}`);
-      if (!deps.registry.isMember(current.identity.userId, current.identity.group)) {
-        await deps.sessions.end(current.id, 'revoked');
-        throw new InvalidGrant(`${current.identity.userId} is no longer a member of ${current.identity.group}; log in again`);
-      }
-      const { session, refreshToken } = await deps.sessions.rotate(presented, client.id);
-      return deps.tokens.respond({ client, scope, identity: session.identity, session: { id: session.id, refreshToken }, audience: deps.audience });
+      const asked = params.get('scope');
+      let scope: Scope | undefined;
+      const { session, refreshToken } = await deps.sessions.rotate(params.require('refresh_token'), client.id, async (current) => {
+        scope = parseScope(asked ?? current.scopes.join(' '), deps.scopePolicy);
+        const wider = notWithin(scope, current.scopes);
+        if (wider.length > 0) throw new InvalidScope(`the refresh token was not granted ${wider.join(' ')}`);
+        if (!deps.registry.isMember(current.identity.userId, current.identity.group)) {
+          throw new InvalidGrant(`${current.identity.userId} is no longer a member of ${current.identity.group}; log in again`);
+        }
+      });
+      return deps.tokens.respond({ client, scope: scope!, identity: session.identity, session: { id: session.id, refreshToken }, audience: deps.audience });
     },
   };
 }

@@ -3,6 +3,7 @@ import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, SlowDow
 import type { Scope } from '../oauth/scopes.js';
 import type { DeviceFlow, LoginIdentity, Origin } from '../storage/model.js';
 import { DuplicateKeyError, type AuthDb } from '../storage/stores.js';
+import { PendingPolls } from './pending-polls.js';
 import type { IssuedSession, SessionService } from './session-service.js';
 import { displayUserCode, newId, newSecret, newUserCode, secretHash } from './secrets.js';
 
@@ -39,6 +40,7 @@ export class DeviceFlowService {
   readonly #sessions: SessionService;
   readonly #policy: DeviceFlowPolicy;
   readonly #now: () => Date;
+  readonly #pending = new PendingPolls();
 
   constructor(db: AuthDb, sessions: SessionService, policy: DeviceFlowPolicy) {
     this.#db = db;
@@ -84,12 +86,23 @@ export class DeviceFlowService {
 
   /**
    * A poll of the token endpoint (RFC 8628 §3.4–3.5): the approved flow's session, or the error
-   * that says why not yet or never.
+   * that says why not yet or never. A flow this replica saw pending within the last second is
+   * answered from memory (PendingPolls), so hammering costs no database round trip.
    */
   async redeem(deviceCode: string, client: OAuthClient): Promise<{ flow: DeviceFlow; issued: IssuedSession }> {
-    const flow = await this.#db.stores.deviceFlows.byDeviceCodeHash(secretHash(deviceCode));
-    if (!flow || flow.clientId !== client.id) throw new InvalidGrant('the device code is not valid');
+    const hash = secretHash(deviceCode);
     const now = this.#now();
+    const seen = this.#pending.get(hash, now.getTime());
+    if (seen && seen.flow.clientId === client.id && seen.flow.expiresAt > now) {
+      const tooFast = now.getTime() - seen.lastPollAt < seen.interval * 1000 - pollSlackMs(seen.interval);
+      seen.lastPollAt = now.getTime();
+      if (!tooFast) throw new AuthorizationPending('the user has not yet approved the request');
+      // A slow_down is recorded in AuthDB, so every replica keeps the raised interval.
+      if ((await this.#db.stores.deviceFlows.recordPoll(seen.flow.id, now, pollSlackMs(seen.interval))) === 'too-fast') seen.interval += 5;
+      throw new SlowDown(`polling too fast: wait at least ${seen.interval} seconds between requests`);
+    }
+    const flow = await this.#db.stores.deviceFlows.byDeviceCodeHash(hash);
+    if (!flow || flow.clientId !== client.id) throw new InvalidGrant('the device code is not valid');
     if (flow.expiresAt <= now) throw new ExpiredToken('the device code has expired; start again');
     switch (flow.state) {
       case 'denied':
@@ -98,10 +111,12 @@ export class DeviceFlowService {
         throw new InvalidGrant('the device code has already been used');
       case 'pending': {
         const pace = await this.#db.stores.deviceFlows.recordPoll(flow.id, now, pollSlackMs(flow.interval));
+        this.#pending.remember(hash, pace === 'too-fast' ? { ...flow, interval: flow.interval + 5 } : flow, now.getTime());
         if (pace === 'too-fast') throw new SlowDown(`polling too fast: wait at least ${flow.interval + 5} seconds between requests`);
         throw new AuthorizationPending('the user has not yet approved the request');
       }
       case 'approved': {
+        this.#pending.forget(hash);
         return this.#db.transaction(async (stores) => {
           if (!(await stores.deviceFlows.consume(flow.id))) throw new InvalidGrant('the device code has already been used');
           const identity = flow.identity!;

@@ -46,9 +46,11 @@ export class SessionService {
 
   /**
    * Rotates a refresh token of `clientId`. Each refusal is `invalid_grant` (RFC 6749 §5.2); a
-   * reuse also ends the session, in its own transaction so the refusal cannot undo it.
+   * reuse also ends the session, in its own transaction so the refusal cannot undo it. `check`
+   * runs under the lock before anything changes: what it throws refuses the request and leaves
+   * the token unspent.
    */
-  async rotate(refreshToken: string, clientId: string): Promise<IssuedSession> {
+  async rotate(refreshToken: string, clientId: string, check: (session: Session) => Promise<void> | void = () => {}): Promise<IssuedSession> {
     const outcome = await this.#db.transaction(async (stores): Promise<IssuedSession | { reused: string }> => {
       const now = this.#now();
       const record = await stores.sessions.tokenByHash(secretHash(refreshToken), { forUpdate: true });
@@ -61,14 +63,18 @@ export class SessionService {
       // grace, means the response with the current one was lost: that one is retired unseen and
       // the generation skips one, so it counts as a reuse if it ever turns up.
       let step = 1;
+      let retire = [record.tokenHash];
       if (record.rotatedAt) {
         const lostResponse = record.generation === session.generation - 1 && now.getTime() - record.rotatedAt.getTime() < this.#policy.refreshTokenReuseGrace;
         if (!lostResponse) return { reused: session.id };
         step = 2;
+        const unseen = await stores.sessions.currentToken(session.id);
+        retire = unseen ? [unseen.tokenHash] : [];
       }
+      await check(session);
       const next = newSecret('tsr');
       const generation = session.generation + step;
-      await stores.sessions.rotate(session.id, { tokenHash: secretHash(next), issuedAt: now, generation });
+      await stores.sessions.rotate(session.id, retire, { tokenHash: secretHash(next), issuedAt: now, generation });
       return { session: { ...session, lastUsedAt: now, generation }, refreshToken: next };
     });
     if ('reused' in outcome) {

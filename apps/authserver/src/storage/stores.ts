@@ -83,11 +83,12 @@ export interface Sessions {
    * rotation reads the presented token that way first, so that of two refreshes with one token
    * the second waits and then sees it rotated (a plain read could see the snapshot before). */
   tokenByHash(tokenHash: string, options?: { forUpdate?: boolean }): Promise<RefreshTokenRecord | undefined>;
-  /** Marks every token of the session not yet rotated as rotated at `next.issuedAt` (the one
-   * presented, and after a lost response within the reuse grace also the successor the client
-   * never received), stores the successor with `next.generation`, which becomes the session's,
-   * and the session's last use; call under the session's lock. */
-  rotate(sessionId: string, next: { tokenHash: string; issuedAt: Date; generation: number }): Promise<void>;
+  /** The session's current (not yet rotated) token. */
+  currentToken(sessionId: string): Promise<RefreshTokenRecord | undefined>;
+  /** Marks the tokens `retire` (by hash) rotated at `next.issuedAt` unless they already are,
+   * stores the successor with `next.generation`, which becomes the session's, and the session's
+   * last use; call under the session's lock. */
+  rotate(sessionId: string, retire: readonly string[], next: { tokenHash: string; issuedAt: Date; generation: number }): Promise<void>;
   /** Ends the session (idempotent: the first end and its reason are kept); true when it was
    * active before. */
   end(sessionId: string, reason: SessionEnd, now: Date): Promise<boolean>;

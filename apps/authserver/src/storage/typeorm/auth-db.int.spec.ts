@@ -230,13 +230,14 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(await sessions.tokenByHash(hashes[0]!), { tokenHash: hashes[0], sessionId: sid, generation: 0, issuedAt: T0, rotatedAt: undefined });
         await db.transaction(async (stores) => {
           await stores.sessions.byId(sid, { forUpdate: true });
-          await stores.sessions.rotate(sid, { tokenHash: hashes[1]!, issuedAt: at(1_000), generation: 1 });
+          await stores.sessions.rotate(sid, [hashes[0]!], { tokenHash: hashes[1]!, issuedAt: at(1_000), generation: 1 });
         });
         assert.deepEqual(await sessions.tokenByHash(hashes[0]!), { tokenHash: hashes[0], sessionId: sid, generation: 0, issuedAt: T0, rotatedAt: at(1_000) });
         assert.deepEqual(await sessions.tokenByHash(hashes[1]!), { tokenHash: hashes[1], sessionId: sid, generation: 1, issuedAt: at(1_000), rotatedAt: undefined });
         assert.deepEqual([(await sessions.byId(sid))?.generation, (await sessions.byId(sid))?.lastUsedAt], [1, at(1_000)]);
-        // A lost response: the older token again; the successor it never received is retired too.
-        await sessions.rotate(sid, { tokenHash: hashes[2]!, issuedAt: at(2_000), generation: 3 });
+        // A lost response: the older token again; the successor it never received is retired.
+        assert.equal((await sessions.currentToken(sid))?.tokenHash, hashes[1]);
+        await sessions.rotate(sid, [hashes[1]!, hashes[0]!], { tokenHash: hashes[2]!, issuedAt: at(2_000), generation: 3 });
         assert.deepEqual((await sessions.tokenByHash(hashes[0]!))?.rotatedAt, at(1_000), 'a rotation time stays');
         assert.deepEqual((await sessions.tokenByHash(hashes[1]!))?.rotatedAt, at(2_000));
         assert.deepEqual(await sessions.tokenByHash(hashes[2]!), { tokenHash: hashes[2], sessionId: sid, generation: 3, issuedAt: at(2_000), rotatedAt: undefined });
@@ -305,7 +306,7 @@ for (const dialect of DIALECTS) {
       const [x, e1, e2, a] = ['x', 'e1', 'e2', 'a'].map((n) => `${n}-${unique()}`) as [string, string, string, string];
       const expired = await db.stores.sessions.create(session({ createdAt: far(0), expiresAt: far(10) }), { tokenHash: x, issuedAt: far(0) });
       const ended = await db.stores.sessions.create(session({ createdAt: far(0), expiresAt: far(1_000) }), { tokenHash: e1, issuedAt: far(0) });
-      await db.stores.sessions.rotate(ended.id, { tokenHash: e2, issuedAt: far(5), generation: 1 });
+      await db.stores.sessions.rotate(ended.id, [e1], { tokenHash: e2, issuedAt: far(5), generation: 1 });
       await db.stores.sessions.end(ended.id, 'logout', far(20));
       const active = await db.stores.sessions.create(session({ createdAt: far(0), expiresAt: far(1_000) }), { tokenHash: a, issuedAt: far(0) });
       assert.equal(await db.stores.sessions.deleteExpired(far(30), 10), 2);

@@ -75,11 +75,16 @@ export class TypeormSessions implements Sessions {
     return row ? toRecord(row) : undefined;
   }
 
-  async rotate(sessionId: string, next: { tokenHash: string; issuedAt: Date; generation: number }) {
+  async currentToken(sessionId: string) {
+    const row = await this.#tokens.findOneBy({ sessionId, rotatedAt: IsNull() });
+    return row ? toRecord(row) : undefined;
+  }
+
+  async rotate(sessionId: string, retire: readonly string[], next: { tokenHash: string; issuedAt: Date; generation: number }) {
     const now = next.issuedAt;
-    // Every token still current is retired: the one presented and, after a lost response, the
-    // successor the client never received. Only the new one remains current.
-    await this.#tokens.update({ sessionId, rotatedAt: IsNull() }, { rotatedAt: now });
+    // By primary key: a range on session_id would lock index gaps other sessions insert into, and
+    // two unrelated rotations could deadlock.
+    if (retire.length > 0) await this.#tokens.update({ tokenHash: In([...retire]), rotatedAt: IsNull() }, { rotatedAt: now });
     await this.#insert(() => this.#tokens.insert({ tokenHash: next.tokenHash, sessionId, generation: next.generation, issuedAt: now, rotatedAt: null }));
     await this.#sessions.update({ id: sessionId }, { generation: next.generation, lastUsedAt: now });
   }
