@@ -62,6 +62,8 @@ function boundaries({ tests }) {
       { sourceTag: 'scope:idp-gateway', onlyDependOnLibsWithTags: ['scope:shared', 'scope:idp-gateway'], bannedExternalImports: [...dbLibs, ...idpServerLibs] },
       // dev-idp's tests drive it with openid-client, as a relying party would.
       { sourceTag: 'scope:dev-idp', onlyDependOnLibsWithTags: ['scope:shared', 'scope:dev-idp'], bannedExternalImports: tests ? dbLibs : [...dbLibs, ...idpClientLibs] },
+      // The CLI is an OAuth client of Tessera (openid-client) and has no database and no provider.
+      { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:shared', 'scope:cli'], bannedExternalImports: [...dbLibs, ...idpServerLibs] },
       { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['*'] },
     ],
   };

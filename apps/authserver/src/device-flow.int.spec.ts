@@ -86,7 +86,9 @@ describe('device authorization', () => {
     const page = await approveDevice(started.verification_uri_complete!, 'bob');
     assert.equal(page.status, 403);
     assert.match(page.html, /not a member of the group dirac_admin/);
-    assert.equal((await poll(started.device_code)).body['error'], 'access_denied');
+    const refused = await poll(started.device_code);
+    assert.equal(refused.body['error'], 'access_denied');
+    assert.match(refused.body['error_description'] ?? '', /not a member of the group dirac_admin/, 'the device can tell its user why');
   });
 
   test('an account unknown to the registry sees a clear page and administrators find the event', async () => {

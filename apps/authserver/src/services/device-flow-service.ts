@@ -106,7 +106,7 @@ export class DeviceFlowService {
     if (flow.expiresAt <= now) throw new ExpiredToken('the device code has expired; start again');
     switch (flow.state) {
       case 'denied':
-        throw new AccessDenied('the user denied the request');
+        throw new AccessDenied(flow.denial ?? 'the user denied the request');
       case 'consumed':
         throw new InvalidGrant('the device code has already been used');
       case 'pending': {
@@ -144,6 +144,6 @@ export class DeviceFlowService {
   }
 
   async deny(flowId: string): Promise<boolean> {
-    return this.#db.stores.deviceFlows.deny(flowId);
+    return this.#db.stores.deviceFlows.deny(flowId, 'the user denied the request');
   }
 }

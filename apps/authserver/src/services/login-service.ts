@@ -225,7 +225,7 @@ export class LoginService {
     await stores.authorizationFlows.change(flow.id, { stage: 'failed' });
     const purpose = flow.purpose;
     if (purpose.kind === 'device') {
-      await stores.deviceFlows.deny(purpose.deviceFlowId);
+      await stores.deviceFlows.deny(purpose.deviceFlowId, message);
       return failed(403, 'Access denied', message);
     }
     return { kind: 'redirect', location: authorizationResponse(purpose.redirectUri, { error: 'access_denied', error_description: message, state: purpose.state, iss: this.#policy.issuer }) };

@@ -45,9 +45,11 @@ export interface DeviceFlow {
   readonly identity: LoginIdentity | undefined;
   /** Set when approved: the scopes granted (the group resolved into `g:<group>`). */
   readonly grantedScopes: readonly string[] | undefined;
+  /** Set when denied: why, in words the device may show its user (`error_description`). */
+  readonly denial: string | undefined;
 }
 
-export type NewDeviceFlow = Omit<DeviceFlow, 'state' | 'lastPolledAt' | 'identity' | 'grantedScopes'>;
+export type NewDeviceFlow = Omit<DeviceFlow, 'state' | 'lastPolledAt' | 'identity' | 'grantedScopes' | 'denial'>;
 
 /** The outcome of recording a poll (RFC 8628 §3.5). */
 export type PollPace = 'in-time' | 'too-fast';

@@ -41,8 +41,8 @@ export interface DeviceFlows {
   /** pending → approved with the identity and granted scopes; false when it was not pending or
    * has expired by `now`. */
   approve(id: string, identity: LoginIdentity, grantedScopes: readonly string[], now: Date): Promise<boolean>;
-  /** pending → denied; false when it was not pending. */
-  deny(id: string): Promise<boolean>;
+  /** pending → denied, with the reason the device is told; false when it was not pending. */
+  deny(id: string, reason: string): Promise<boolean>;
   /** approved → consumed; false when it was not approved (someone else redeemed it). */
   consume(id: string): Promise<boolean>;
   /** Deletes flows that expired before `before`, at most `limit`; returns how many. */

@@ -73,7 +73,7 @@ for (const dialect of DIALECTS) {
       test('come back as they went in, by id, user code and device code hash', async () => {
         const flow = deviceFlow({ origin: { ipAddress: '192.0.2.7', userAgent: 'x'.repeat(300) } });
         const created = await db.stores.deviceFlows.create(flow);
-        const expected = { ...flow, origin: { ipAddress: '192.0.2.7', userAgent: 'x'.repeat(256) }, state: 'pending', lastPolledAt: undefined, identity: undefined, grantedScopes: undefined };
+        const expected = { ...flow, origin: { ipAddress: '192.0.2.7', userAgent: 'x'.repeat(256) }, state: 'pending', lastPolledAt: undefined, identity: undefined, grantedScopes: undefined, denial: undefined };
         assert.deepEqual(created, expected);
         assert.deepEqual(await db.stores.deviceFlows.byId(flow.id), expected);
         assert.deepEqual(await db.stores.deviceFlows.byUserCode(flow.userCode), expected);
@@ -113,16 +113,16 @@ for (const dialect of DIALECTS) {
         const read = await flows.byId(approved.id);
         assert.deepEqual([read?.state, read?.identity, read?.grantedScopes], ['approved', identity(), ['openid', 'g:dirac_user']]);
         assert.equal(await flows.approve(approved.id, identity('mallory'), [], at(MINUTE)), false);
-        assert.equal(await flows.deny(approved.id), false);
+        assert.equal(await flows.deny(approved.id, 'no'), false);
         assert.equal(await flows.consume(approved.id), true);
         assert.equal(await flows.consume(approved.id), false);
         assert.equal((await flows.byId(approved.id))?.state, 'consumed');
 
         const denied = await flows.create(deviceFlow());
         assert.equal(await flows.consume(denied.id), false, 'a pending flow cannot be consumed');
-        assert.equal(await flows.deny(denied.id), true);
+        assert.equal(await flows.deny(denied.id, 'the user said no'), true);
         assert.equal(await flows.approve(denied.id, identity(), [], at(MINUTE)), false);
-        assert.equal((await flows.byId(denied.id))?.state, 'denied');
+        assert.deepEqual([(await flows.byId(denied.id))?.state, (await flows.byId(denied.id))?.denial], ['denied', 'the user said no']);
       });
 
       test('an expired flow cannot be approved', async () => {
@@ -143,7 +143,7 @@ for (const dialect of DIALECTS) {
         await db.stores.deviceFlows.create(deviceFlow({ expiresAt: at(20 * MINUTE) }));
         await db.stores.deviceFlows.create(deviceFlow({ expiresAt: at(5 * MINUTE) }));
         const denied = await db.stores.deviceFlows.create(deviceFlow({ expiresAt: at(20 * MINUTE) }));
-        await db.stores.deviceFlows.deny(denied.id);
+        await db.stores.deviceFlows.deny(denied.id, 'no');
         assert.equal(await db.stores.deviceFlows.countPending(at(10 * MINUTE)), before + 1);
       });
     });

@@ -42,6 +42,7 @@ export interface DeviceFlowRow extends IdentityRow<null>, OriginRow {
   createdAt: Date;
   expiresAt: Date;
   grantedScopes: string[] | undefined;
+  denial: string | null;
 }
 
 export const DeviceFlowEntity = new EntitySchema<DeviceFlowRow>({
@@ -61,6 +62,7 @@ export const DeviceFlowEntity = new EntitySchema<DeviceFlowRow>({
     expiresAt: time('expires_at'),
     ...identityColumns(true),
     grantedScopes: { type: 'text', name: 'granted_scopes', nullable: true, transformer: jsonList },
+    denial: text('denial', 256, true),
   },
   uniques: [
     { name: 'uq_device_flows_device_code_hash', columns: ['deviceCodeHash'] },

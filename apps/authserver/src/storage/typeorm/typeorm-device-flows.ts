@@ -31,6 +31,7 @@ function toDeviceFlow(row: DeviceFlowRow): DeviceFlow {
     expiresAt: row.expiresAt,
     identity: identityOf(row),
     grantedScopes: row.grantedScopes,
+    denial: row.denial ?? undefined,
   };
 }
 
@@ -65,6 +66,7 @@ export class TypeormDeviceFlows implements DeviceFlows {
       provider: null,
       providerSubject: null,
       grantedScopes: undefined,
+      denial: null,
     };
     try {
       await this.#repository.insert(row);
@@ -116,8 +118,8 @@ export class TypeormDeviceFlows implements DeviceFlows {
     return Boolean(result.affected);
   }
 
-  async deny(id: string) {
-    return Boolean((await this.#repository.update({ id, state: 'pending' }, { state: 'denied' })).affected);
+  async deny(id: string, reason: string) {
+    return Boolean((await this.#repository.update({ id, state: 'pending' }, { state: 'denied', denial: reason.slice(0, 256) })).affected);
   }
 
   async consume(id: string) {

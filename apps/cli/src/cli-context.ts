@@ -1,0 +1,25 @@
+import type { AuthApi } from './api/auth-api.js';
+import type { IssuerSettings } from './config/issuer-settings.js';
+import type { TesseraOAuth } from './oauth/tessera-oauth.js';
+import type { Terminal } from './output/terminal.js';
+import type { Locations } from './storage/locations.js';
+
+/** The OAuth client's public face (tests give a fake). */
+export type OAuthClient = Pick<TesseraOAuth, keyof TesseraOAuth>;
+
+/** Everything a command needs from outside, wired once in main.ts. */
+export interface CliContext {
+  readonly env: NodeJS.ProcessEnv;
+  readonly platform: NodeJS.Platform;
+  readonly term: Terminal;
+  readonly locations: Locations;
+  now(): Date;
+  /** The issuer `--issuer`, TESSERA_ISSUER or the config file names; undefined when none does. */
+  issuerSettings(option: string | undefined): Promise<IssuerSettings | undefined>;
+  /** Discovery, then the OAuth client. */
+  oauth(settings: { issuer: string; clientId: string }): Promise<OAuthClient>;
+  authApi(issuer: string, accessToken: string): Promise<AuthApi>;
+  /** From the first call on, Ctrl-C (SIGINT) aborts this signal instead of ending the process:
+   * for a command that waits on the user and must stop cleanly. */
+  interruption(): AbortSignal;
+}

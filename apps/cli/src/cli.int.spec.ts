@@ -1,0 +1,169 @@
+// `tessera` as users and batch systems run it, against the real stack in processes: device login
+// approved through dev-idp, WLCG token files, refresh under a lock, Whoami over Connect, logout
+// by revocation, and the exit codes of its failures.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import lockfile from 'proper-lockfile';
+import { freePort } from '@tessera/testing';
+import { ExitCode } from './exit-codes.js';
+import { approveDevice } from './testing/approve-device.js';
+import { cliHome, runCli, spawnCli, startCliStack, type CliHome, type CliStack } from './testing/cli-stack.js';
+
+let stack: CliStack;
+let home: CliHome;
+
+before(async () => {
+  stack = await startCliStack();
+  home = cliHome(stack.issuer);
+});
+after(async () => {
+  home?.remove();
+  await stack?.close();
+});
+
+const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+const refreshTokenIn = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { refreshToken: string }).refreshToken;
+
+/** `tessera login --no-browser …` approved in the form browser as `user`; the CLI's result and the last page. */
+async function login(user: string, args: string[], env = home.env) {
+  const cli = spawnCli(['login', '--no-browser', ...args], env);
+  const [, url] = await cli.waitForStderr(/or open (\S+)/);
+  const page = await approveDevice(url!, user);
+  return { ...(await cli.done), page };
+}
+
+describe('tessera', () => {
+  test('login: the device flow approved as bob writes the tokens, each mode 0600', async () => {
+    const result = await login('bob', ['--group', 'dirac_user']);
+    assert.equal(result.code, ExitCode.ok, result.stderr);
+    assert.match(result.stderr, /enter the code [A-Z]{4}-[A-Z]{4}/);
+    assert.match(result.stdout, /^Logged in to http:\/\/127\.0\.0\.1:\d+ as bob in dirac_user; access token in .*bt_u\d+, expires in 20 min\n$/);
+    for (const file of [home.bearerTokenFile, home.sessionFile]) assert.equal(statSync(file).mode & 0o777, 0o600, file);
+    const claims = claimsOf(readFileSync(home.bearerTokenFile, 'utf8').trim());
+    assert.equal(claims.sub, 'bob');
+    assert.equal(claims.group, 'dirac_user');
+    assert.match(refreshTokenIn(home.sessionFile), /^tsr_/);
+  });
+
+  test('token prints the stored token while it lives long enough, without a refresh', async () => {
+    const refreshes = await stack.refreshes();
+    const result = await runCli(['token'], home.env);
+    assert.equal(result.code, ExitCode.ok, result.stderr);
+    assert.equal(result.stdout, readFileSync(home.bearerTokenFile, 'utf8'));
+    assert.equal(await stack.refreshes(), refreshes);
+    const fromEnv = await runCli(['token'], { ...home.env, BEARER_TOKEN: 'given' });
+    assert.equal(fromEnv.stdout, 'given\n');
+  });
+
+  test('two concurrent `token --min-lifetime 1h` refresh exactly once, and the rotated refresh token works', async () => {
+    const refreshes = await stack.refreshes();
+    const before = refreshTokenIn(home.sessionFile);
+    // Both must have found the token too short before either refreshes: the test holds the
+    // session lock until both wait for it (a later, sequential call refreshes again, by design).
+    const release = await lockfile.lock(home.sessionFile, { realpath: false });
+    const runs = [spawnCli(['token', '--min-lifetime', '1h'], home.env), spawnCli(['token', '--min-lifetime', '1h'], home.env)];
+    await Promise.all(runs.map((r) => r.waitForStderr(/waiting for another tessera process/)));
+    await release();
+    const results = await Promise.all(runs.map((r) => r.done));
+    for (const r of results) assert.equal(r.code, ExitCode.ok, r.stderr);
+    assert.equal(await stack.refreshes(), refreshes + 1);
+    const rotated = refreshTokenIn(home.sessionFile);
+    assert.notEqual(rotated, before);
+    const printed = results.map((r) => r.stdout);
+    assert.equal(printed[0], printed[1]);
+    assert.equal(printed[0], readFileSync(home.bearerTokenFile, 'utf8'));
+    assert.equal(claimsOf(printed[0]!.trim()).sub, 'bob');
+    // Had the second process refreshed with the original refresh token, the session would have
+    // ended (reuse detection); the rotated one still refreshes.
+    const again = await runCli(['token', '--min-lifetime', '1h'], home.env);
+    assert.equal(again.code, ExitCode.ok, again.stderr);
+    assert.equal(await stack.refreshes(), refreshes + 2);
+    assert.notEqual(refreshTokenIn(home.sessionFile), rotated);
+  });
+
+  test('whoami asks the Connect API: JSON for scripts, an aligned table for people', async () => {
+    const json = await runCli(['whoami', '--json'], home.env);
+    assert.equal(json.code, ExitCode.ok, json.stderr);
+    const me = JSON.parse(json.stdout) as Record<string, unknown>;
+    assert.equal(me.userId, 'bob');
+    assert.equal(me.group, 'dirac_user');
+    assert.equal(me.issuer, stack.issuer);
+    assert.equal(me.clientId, 'tessera-cli');
+    const human = await runCli(['whoami'], { ...home.env, NO_COLOR: '1' });
+    assert.equal(human.code, ExitCode.ok, human.stderr);
+    const rows = human.stdout.trimEnd().split('\n');
+    const column = rows[0]!.indexOf('bob');
+    assert.deepEqual(rows.map((r) => /^\S+( \S+)? +/.exec(r)?.[0].length), rows.map(() => column), 'values aligned in one column');
+    assert.match(human.stdout, /^user +bob$/m);
+    assert.match(human.stdout, /^expires +in (19|20) min \(/m);
+    assert.doesNotMatch(human.stdout, /\x1b\[/);
+  });
+
+  test('logout revokes the refresh token and removes both files', async () => {
+    const kept = `${home.dir}/session-before-logout.json`;
+    copyFileSync(home.sessionFile, kept);
+    const result = await runCli(['logout'], home.env);
+    assert.equal(result.code, ExitCode.ok, result.stderr);
+    assert.match(result.stdout, /^Logged out of /);
+    assert.equal(existsSync(home.sessionFile), false);
+    assert.equal(existsSync(home.bearerTokenFile), false);
+    assert.equal((await runCli(['token'], home.env)).code, ExitCode.notLoggedIn);
+    // The revoked refresh token, put back, no longer refreshes.
+    copyFileSync(kept, home.sessionFile);
+    const refused = await runCli(['token', '--min-lifetime', '1h'], home.env);
+    assert.equal(refused.code, ExitCode.notLoggedIn, refused.stderr);
+    assert.match(refused.stderr, /run tessera login/);
+  });
+
+  test('logout --everywhere is accepted by the issuer (delete_idp_tokens) and ends the session too', async () => {
+    const other = cliHome(stack.issuer);
+    try {
+      assert.equal((await login('bob', [], other.env)).code, ExitCode.ok);
+      const kept = `${other.dir}/session-before-logout.json`;
+      copyFileSync(other.sessionFile, kept);
+      const result = await runCli(['logout', '--everywhere', '--json'], other.env);
+      assert.equal(result.code, ExitCode.ok, result.stderr);
+      assert.deepEqual(JSON.parse(result.stdout), { loggedOut: true, issuer: stack.issuer, everywhere: true });
+      copyFileSync(kept, other.sessionFile);
+      assert.equal((await runCli(['token', '--min-lifetime', '1h'], other.env)).code, ExitCode.notLoggedIn);
+    } finally {
+      other.remove();
+    }
+  });
+
+  test('an issuer that does not answer is exit 3', async () => {
+    const result = await runCli(['login', '--no-browser', '--issuer', `http://127.0.0.1:${await freePort()}`], home.env);
+    assert.equal(result.code, ExitCode.issuerUnreachable, result.stderr);
+    assert.match(result.stderr, /cannot reach the issuer .*ECONNREFUSED/);
+  });
+
+  test('Ctrl-C while waiting for approval cancels with 130 and touches no file', async () => {
+    const other = cliHome(stack.issuer);
+    try {
+      const cli = spawnCli(['login', '--no-browser'], other.env);
+      await cli.waitForStderr(/or open \S+/);
+      cli.child.kill('SIGINT');
+      const result = await cli.done;
+      assert.equal(result.code, ExitCode.interrupted, result.stderr);
+      assert.match(result.stderr, /login cancelled/);
+      assert.equal(existsSync(other.sessionFile), false);
+      assert.equal(existsSync(other.bearerTokenFile), false);
+    } finally {
+      other.remove();
+    }
+  });
+
+  test('login --group dirac_admin as bob, who is not a member, is exit 7', async () => {
+    const other = cliHome(stack.issuer);
+    try {
+      const result = await login('bob', ['--group', 'dirac_admin'], other.env);
+      assert.equal(result.page.status, 403);
+      assert.match(result.page.html, /not a member of the group dirac_admin/);
+      assert.equal(result.code, ExitCode.notAMember, result.stderr);
+      assert.equal(existsSync(other.sessionFile), false);
+    } finally {
+      other.remove();
+    }
+  });
+});

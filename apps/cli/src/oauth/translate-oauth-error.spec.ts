@@ -1,0 +1,25 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ResponseBodyError } from 'openid-client';
+import { ExitCode } from '../exit-codes.js';
+import { translateOAuthError, type OAuthStep } from './translate-oauth-error.js';
+
+const oauthError = (error: string, error_description?: string) =>
+  new ResponseBodyError('server responded with an error in the response body', { cause: { error, ...(error_description ? { error_description } : {}) }, response: new Response(null, { status: 400 }) });
+const exitCode = (error: unknown, step: OAuthStep = 'login') => translateOAuthError(error, step, 'https://tessera.example').exitCode;
+
+test('OAuth errors become the documented exit codes', () => {
+  assert.equal(exitCode(oauthError('access_denied', 'the user denied the request')), ExitCode.accessDenied);
+  assert.equal(exitCode(oauthError('access_denied', 'Your account is not a member of the group dirac_admin.')), ExitCode.notAMember);
+  assert.equal(exitCode(oauthError('expired_token')), ExitCode.codeExpired);
+  assert.equal(exitCode(oauthError('invalid_scope', 'unknown scope "x"')), ExitCode.usage);
+  assert.equal(exitCode(oauthError('invalid_grant'), 'refresh'), ExitCode.notLoggedIn);
+  assert.equal(exitCode(oauthError('server_error')), ExitCode.failure);
+});
+
+test('no answer from the issuer is exit 3', () => {
+  const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+  const translated = translateOAuthError(refused, 'discovery', 'https://tessera.example');
+  assert.equal(translated.exitCode, ExitCode.issuerUnreachable);
+  assert.match(translated.message, /ECONNREFUSED/);
+});
