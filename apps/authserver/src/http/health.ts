@@ -2,8 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@tessera/observability';
 import type { Upstreams } from '../upstream/upstreams.js';
 
-const PROBE_REUSE_MS = 1000;
-
 const json = (res: ServerResponse, status: number, body: unknown) =>
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
 
@@ -18,11 +16,11 @@ export function healthz(_req: IncomingMessage, res: ServerResponse): void {
  * (addresses, ports, transport errors) goes to the log, for the operator.
  */
 export function readyz(upstreams: Upstreams, isStopping: () => boolean, logger: Logger) {
-  // The endpoint is public: answers are shared for a second, so a flood of /readyz cannot turn
-  // into a flood of pings at the services behind it.
-  let last: { at: number; results: Promise<(readonly [string, 'ok' | 'failing'])[]> } | undefined;
+  // The endpoint is public: requests that arrive while a probe is out share it, so a flood of
+  // /readyz cannot turn into a flood of pings at the services behind it; each answer is current.
+  let inFlight: Promise<(readonly [string, 'ok' | 'failing'])[]> | undefined;
   const probes = () => {
-    if (last && Date.now() - last.at < PROBE_REUSE_MS) return last.results;
+    if (inFlight) return inFlight;
     const checks = {
       tokenmanager: upstreams.tokenManager.ping({}, { timeoutMs: 2000 }),
       'idp-gateway': upstreams.idpGateway.ping({}, { timeoutMs: 2000 }),
@@ -38,8 +36,8 @@ export function readyz(upstreams: Upstreams, isStopping: () => boolean, logger: 
         }
       }),
     );
-    last = { at: Date.now(), results };
-    return results;
+    inFlight = results.finally(() => (inFlight = undefined));
+    return inFlight;
   };
   return async (_req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (isStopping()) {
