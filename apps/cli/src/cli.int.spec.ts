@@ -82,6 +82,23 @@ describe('tessera', () => {
     assert.notEqual(refreshTokenIn(home.sessionFile), rotated);
   });
 
+  test('tokens lists the IdP token the platform holds; sessions lists this login, marked current', async () => {
+    const tokens = await runCli(['tokens', '--json'], home.env);
+    assert.equal(tokens.code, ExitCode.ok, tokens.stderr);
+    assert.deepEqual((JSON.parse(tokens.stdout) as { provider: string; subject: string }[]).map((t) => [t.provider, t.subject]), [['dev-idp', 'bob']]);
+    const human = await runCli(['tokens'], { ...home.env, NO_COLOR: '1' });
+    assert.match(human.stdout, /^PROVIDER +SUBJECT +LOGIN NEEDED +LAST USED +SCOPES$/m);
+    assert.match(human.stdout, /^dev-idp +bob +in /m);
+    const sessions = await runCli(['sessions', '--json'], home.env);
+    assert.equal(sessions.code, ExitCode.ok, sessions.stderr);
+    const list = JSON.parse(sessions.stdout) as { current: boolean; state: string; clientId: string }[];
+    assert.equal(list.filter((s) => s.current).length, 1);
+    assert.ok(list.every((s) => s.state === 'active' && s.clientId === 'tessera-cli'));
+    const unknown = await runCli(['sessions', 'revoke', 'no-such-session'], home.env);
+    assert.equal(unknown.code, ExitCode.usage, 'a session that is not yours is not found');
+    assert.match(unknown.stderr, /no session no-such-session/);
+  });
+
   test('whoami asks the Connect API: JSON for scripts, an aligned table for people', async () => {
     const json = await runCli(['whoami', '--json'], home.env);
     assert.equal(json.code, ExitCode.ok, json.stderr);

@@ -7,7 +7,9 @@ import { CliError } from './cli-error.js';
 import type { CliContext } from './cli-context.js';
 import { loginCommand } from './commands/login.js';
 import { logoutCommand } from './commands/logout.js';
+import { sessionsCommand } from './commands/sessions.js';
 import { tokenCommand } from './commands/token.js';
+import { tokensCommand } from './commands/tokens.js';
 import { whoamiCommand } from './commands/whoami.js';
 import { issuerSettings } from './config/issuer-settings.js';
 import { ExitCode } from './exit-codes.js';
@@ -53,6 +55,8 @@ function program(ctx: CliContext): Command {
   loginCommand(cli, ctx);
   tokenCommand(cli, ctx);
   whoamiCommand(cli, ctx);
+  tokensCommand(cli, ctx);
+  sessionsCommand(cli, ctx);
   logoutCommand(cli, ctx);
   return cli;
 }

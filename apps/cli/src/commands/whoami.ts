@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import type { Identity } from '../api/identity.js';
 import type { CliContext } from '../cli-context.js';
-import { noIssuer } from '../config/issuer-settings.js';
 import { relativeTime } from '../output/relative-time.js';
 import { keyValueTable } from '../output/table.js';
 import { dim } from '../output/terminal.js';
-import { freshAccessToken } from '../services/fresh-access-token.js';
+import { connectedApi } from './connected-api.js';
 import { issuerOption, jsonOption } from './options.js';
 
 /** `tessera whoami`: the authserver's Whoami with the user's own token. */
@@ -16,10 +15,7 @@ export function whoamiCommand(program: Command, ctx: CliContext): void {
     .addOption(issuerOption())
     .addOption(jsonOption())
     .action(async (options: { issuer?: string; json?: boolean }) => {
-      const fresh = await freshAccessToken(ctx, { issuer: options.issuer, minLifetimeMs: 60_000 });
-      const issuer = fresh.issuer ?? (await ctx.issuerSettings(options.issuer))?.issuer;
-      if (issuer === undefined) throw noIssuer(ctx.locations.configFile);
-      const me = await (await ctx.authApi(issuer, fresh.token)).whoami();
+      const me = await (await connectedApi(ctx, options.issuer)).whoami();
       ctx.term.stdout.write(options.json ? `${JSON.stringify({ ...me, tokenExpiresAt: me.tokenExpiresAt?.toISOString() })}\n` : describe(ctx, me));
     });
 }
