@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { CliError } from './cli-error.js';
 import type { CliContext } from './cli-context.js';
+import { completionCommand } from './commands/completion.js';
 import { loginCommand } from './commands/login.js';
 import { logoutCommand } from './commands/logout.js';
 import { sessionsCommand } from './commands/sessions.js';
@@ -57,6 +58,7 @@ function program(ctx: CliContext): Command {
   whoamiCommand(cli, ctx);
   tokensCommand(cli, ctx);
   sessionsCommand(cli, ctx);
+  completionCommand(cli, ctx);
   logoutCommand(cli, ctx);
   return cli;
 }
