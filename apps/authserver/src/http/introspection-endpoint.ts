@@ -1,14 +1,12 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@tessera/observability';
 import type { OAuthClients } from '../oauth/clients.js';
 import { InvalidClient } from '../oauth/errors.js';
-import { OAuthParameters } from '../oauth/parameters.js';
 import type { OAuthMetrics } from '../services/oauth-metrics.js';
 import { scopeText } from '../oauth/scopes.js';
 import type { OwnTokenVerifier } from '../services/own-tokens.js';
 import type { SessionService } from '../services/session-service.js';
-import { readForm } from './form-body.js';
-import { sendJson, sendOAuthError } from './oauth-response.js';
+import { sendJson } from './oauth-response.js';
+import { clientEndpoint } from './client-endpoint.js';
 
 /**
  * RFC 7662, for resource servers that authenticate as confidential clients. An access token is
@@ -16,20 +14,10 @@ import { sendJson, sendOAuthError } from './oauth-response.js';
  * token while it is its session's current one. Anything else is `{ "active": false }` (§2.2).
  */
 export function introspectionEndpoint(deps: { clients: OAuthClients; sessions: SessionService; ownTokens: OwnTokenVerifier; logger: Logger; metrics?: OAuthMetrics }) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    let client: string | undefined;
-    const basicAuth = /^Basic /i.test(req.headers.authorization ?? '');
-    try {
-      const params = OAuthParameters.from(await readForm(req));
-      const authenticated = deps.clients.authenticate(req.headers.authorization, params);
-      client = authenticated.id;
-      if (authenticated.type !== 'confidential') throw new InvalidClient('only confidential clients may introspect tokens', { detail: 'public client' });
-      sendJson(res, 200, await introspect(params.require('token'), deps));
-      deps.metrics?.answered('introspection', 'ok');
-    } catch (error) {
-      sendOAuthError(res, error, deps.logger, { endpoint: 'introspection', client, basicAuth, metrics: deps.metrics });
-    }
-  };
+  return clientEndpoint('introspection', deps, async ({ res, params, client }) => {
+    if (client.type !== 'confidential') throw new InvalidClient('only confidential clients may introspect tokens', { detail: 'public client' });
+    sendJson(res, 200, await introspect(params.require('token'), deps));
+  });
 }
 
 async function introspect(token: string, deps: { sessions: SessionService; ownTokens: OwnTokenVerifier }): Promise<Record<string, unknown>> {
