@@ -70,8 +70,10 @@ function boundaries({ tests }) {
 }
 
 export default [
-  { ignores: ['**/node_modules/**', '**/src/gen/**', '.nx/**', '.dev/**', 'dist/**'] },
+  { ignores: ['**/node_modules/**', '**/src/gen/**', '.nx/**', '.dev/**', '**/dist/**'] },
   ...tseslint.configs.recommended,
+  // CommonJS on purpose (apps/cli/bin/tessera.cjs starts without the ES module loader): require is how it imports.
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
   {
     files: ['**/*.ts', '**/*.mts', '**/*.mjs'],
     plugins: { '@nx': nx },

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { provideChromium } from './test-chromium.mjs';
+import { providePackages } from './test-packages.mjs';
 import { provideMariadb } from './test-mariadb.mjs';
 
 const roots = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -36,7 +36,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'tessera-tests-'));
 const tap = join(scratch, 'report.tap');
 let mariadb;
 try {
-  provideChromium(files);
+  providePackages(files);
   mariadb = await provideMariadb();
 } catch (error) {
   console.error(error.message);

@@ -1,6 +1,6 @@
 import type { AuthApi } from './api/auth-api.js';
 import type { IssuerSettings } from './config/issuer-settings.js';
-import type { TesseraOAuth } from './oauth/tessera-oauth.js';
+import type { IssuerMetadata, TesseraOAuth } from './oauth/tessera-oauth.js';
 import type { Terminal } from './output/terminal.js';
 import type { Locations } from './storage/locations.js';
 
@@ -16,8 +16,8 @@ export interface CliContext {
   now(): Date;
   /** The issuer `--issuer`, TESSERA_ISSUER or the config file names; undefined when none does. */
   issuerSettings(option: string | undefined): Promise<IssuerSettings | undefined>;
-  /** Discovery, then the OAuth client. */
-  oauth(settings: { issuer: string; clientId: string }): Promise<OAuthClient>;
+  /** The OAuth client: from the session's metadata while it is fresh, else after discovery. */
+  oauth(settings: { issuer: string; clientId: string; issuerMetadata?: IssuerMetadata }): Promise<OAuthClient>;
   authApi(issuer: string, accessToken: string): Promise<AuthApi>;
   /** From the first call on, Ctrl-C (SIGINT) aborts this signal instead of ending the process:
    * for a command that waits on the user and must stop cleanly. */

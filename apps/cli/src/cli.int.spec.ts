@@ -1,23 +1,31 @@
-// `tessera` as users and batch systems run it, against the real stack in processes: device login
-// approved through dev-idp, WLCG token files, refresh under a lock, Whoami over Connect, logout
-// by revocation, and the exit codes of its failures.
+// `tessera` as users and batch systems run it (bin/tessera.cjs and the single-file build),
+// against the real stack in processes: device login approved through dev-idp in Chromium and in
+// a pseudo terminal, WLCG token files, refresh under a lock, the Connect API, logout by
+// revocation (upstream too), and the exit code of each failure.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Browser } from 'playwright-core';
 import lockfile from 'proper-lockfile';
-import { freePort } from '@tessera/testing';
+import { freePort, launchChromium, startPseudoTerminal } from '@tessera/testing';
 import { ExitCode } from './exit-codes.js';
 import { approveDevice } from './testing/approve-device.js';
-import { cliHome, runCli, spawnCli, startCliStack, type CliHome, type CliStack } from './testing/cli-stack.js';
+import { approveInChromium } from './testing/chromium-approve.js';
+import { cliHome, runCli, spawnCli, startCliStack, TESSERA_BIN, type CliHome, type CliStack } from './testing/cli-stack.js';
 
 let stack: CliStack;
 let home: CliHome;
+let chromium: Browser;
 
 before(async () => {
   stack = await startCliStack();
   home = cliHome(stack.issuer);
+  chromium = await launchChromium();
 });
 after(async () => {
+  await chromium?.close();
   home?.remove();
   await stack?.close();
 });
@@ -25,19 +33,31 @@ after(async () => {
 const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 const refreshTokenIn = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { refreshToken: string }).refreshToken;
 
-/** `tessera login --no-browser …` approved in the form browser as `user`; the CLI's result and the last page. */
-async function login(user: string, args: string[], env = home.env) {
+/** `tessera login --no-browser …` approved (or denied) in the form browser as `user`; the CLI's result and the last page. */
+async function login(user: string, args: string[], env = home.env, decision: 'approve' | 'deny' = 'approve') {
   const cli = spawnCli(['login', '--no-browser', ...args], env);
   const [, url] = await cli.waitForStderr(/or open (\S+)/);
-  const page = await approveDevice(url!, user);
+  const page = await approveDevice(url!, user, decision);
   return { ...(await cli.done), page };
 }
 
+/** Waits until dev-idp has been asked to revoke a token since `since` (tokenmanager's outbox). */
+async function revokedUpstreamSince(since: number): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    if (stack.idp.requests.some((r) => r.at >= since && r.method === 'POST' && r.path.startsWith('/token/revocation'))) return true;
+    await sleep(100);
+  }
+  return false;
+}
+
 describe('tessera', () => {
-  test('login: the device flow approved as bob writes the tokens, each mode 0600', async () => {
-    const result = await login('bob', ['--group', 'dirac_user']);
+  test('login: bob types the user code in Chromium while the CLI polls; the tokens are written, each mode 0600', async () => {
+    const cli = spawnCli(['login', '--group', 'dirac_user'], home.env);
+    const [, verificationUri, userCode] = await cli.waitForStderr(/open (\S+) and enter the code ([A-Z]{4}-[A-Z]{4})/);
+    assert.equal(await approveInChromium(chromium, verificationUri!, userCode!, 'bob'), 'Your device is connected');
+    const result = await cli.done;
     assert.equal(result.code, ExitCode.ok, result.stderr);
-    assert.match(result.stderr, /enter the code [A-Z]{4}-[A-Z]{4}/);
+    assert.doesNotMatch(result.stderr, /opened in your browser/, 'no display: no browser is opened');
     assert.match(result.stdout, /^Logged in to http:\/\/127\.0\.0\.1:\d+ as bob in dirac_user; access token in .*bt_u\d+, expires in 20 min\n$/);
     for (const file of [home.bearerTokenFile, home.sessionFile]) assert.equal(statSync(file).mode & 0o777, 0o600, file);
     const claims = claimsOf(readFileSync(home.bearerTokenFile, 'utf8').trim());
@@ -117,6 +137,52 @@ describe('tessera', () => {
     assert.doesNotMatch(human.stdout, /\x1b\[/);
   });
 
+  test('a refresh uses the metadata discovered at login: the token endpoint only, no discovery', async () => {
+    const since = Date.now();
+    const result = await runCli(['token', '--min-lifetime', '1h'], home.env);
+    assert.equal(result.code, ExitCode.ok, result.stderr);
+    const asked = stack.issuerRequests.requests.filter((r) => r.at >= since).map((r) => `${r.method} ${r.path}`);
+    assert.deepEqual(asked, ['POST /token']);
+  });
+
+  test('an issuer answering 503 to a refresh is exit 3, and the refresh token is kept for the next try', async () => {
+    const before = refreshTokenIn(home.sessionFile);
+    stack.issuerRequests.setFault({ kind: 'status', status: 503, body: 'upstream connect error' }, { pathPrefix: '/token', times: 1 });
+    const failed = await runCli(['token', '--min-lifetime', '1h'], home.env);
+    assert.equal(failed.code, ExitCode.issuerUnreachable, failed.stderr);
+    assert.match(failed.stderr, /503/);
+    assert.equal(refreshTokenIn(home.sessionFile), before);
+    const retried = await runCli(['token', '--min-lifetime', '1h'], home.env);
+    assert.equal(retried.code, ExitCode.ok, retried.stderr);
+  });
+
+  test('the sources through tsx (TESSERA_CLI_SOURCE=1) print what the single-file build prints', async () => {
+    const built = await runCli(['token', '--json'], home.env);
+    const sources = await runCli(['token', '--json'], { ...home.env, TESSERA_CLI_SOURCE: '1' });
+    assert.equal(sources.code, ExitCode.ok, sources.stderr);
+    assert.equal(sources.stdout, built.stdout);
+  });
+
+  test('a second login replaces the session and ends the previous one at the issuer', async () => {
+    const kept = `${home.dir}/session-before-second-login.json`;
+    copyFileSync(home.sessionFile, kept);
+    const result = await login('bob', ['--group', 'dirac_user']);
+    assert.equal(result.code, ExitCode.ok, result.stderr);
+    assert.doesNotMatch(result.stderr, /could not be ended/);
+    const sessions = JSON.parse((await runCli(['sessions', '--json'], home.env)).stdout) as { current: boolean }[];
+    const current = sessions.filter((s) => s.current);
+    assert.equal(current.length, 1);
+    const replaced = cliHome(stack.issuer);
+    try {
+      mkdirSync(dirname(replaced.sessionFile), { recursive: true, mode: 0o700 });
+      copyFileSync(kept, replaced.sessionFile);
+      const refused = await runCli(['token', '--min-lifetime', '1h'], replaced.env);
+      assert.equal(refused.code, ExitCode.notLoggedIn, 'the replaced session no longer refreshes');
+    } finally {
+      replaced.remove();
+    }
+  });
+
   test('logout revokes the refresh token and removes both files', async () => {
     const kept = `${home.dir}/session-before-logout.json`;
     copyFileSync(home.sessionFile, kept);
@@ -133,15 +199,17 @@ describe('tessera', () => {
     assert.match(refused.stderr, /run tessera login/);
   });
 
-  test('logout --everywhere is accepted by the issuer (delete_idp_tokens) and ends the session too', async () => {
+  test('logout --everywhere ends the session and has the IdP token revoked upstream', async () => {
     const other = cliHome(stack.issuer);
     try {
       assert.equal((await login('bob', [], other.env)).code, ExitCode.ok);
       const kept = `${other.dir}/session-before-logout.json`;
       copyFileSync(other.sessionFile, kept);
+      const since = Date.now();
       const result = await runCli(['logout', '--everywhere', '--json'], other.env);
       assert.equal(result.code, ExitCode.ok, result.stderr);
       assert.deepEqual(JSON.parse(result.stdout), { loggedOut: true, issuer: stack.issuer, everywhere: true });
+      assert.ok(await revokedUpstreamSince(since), 'tokenmanager revoked the IdP token at dev-idp');
       copyFileSync(kept, other.sessionFile);
       assert.equal((await runCli(['token', '--min-lifetime', '1h'], other.env)).code, ExitCode.notLoggedIn);
     } finally {
@@ -166,6 +234,58 @@ describe('tessera', () => {
       assert.match(result.stderr, /login cancelled/);
       assert.equal(existsSync(other.sessionFile), false);
       assert.equal(existsSync(other.bearerTokenFile), false);
+    } finally {
+      other.remove();
+    }
+  });
+
+  test('in a terminal, login shows the code, a QR code and a live waiting line, then the result', async () => {
+    const other = cliHome(stack.issuer);
+    const terminal = startPseudoTerminal([process.execPath, TESSERA_BIN, 'login', '--no-browser'], other.env);
+    try {
+      const shown = await terminal.waitForScreen(/Waiting for you to approve/);
+      assert.match(shown, /To log in, open http:\S+\/device and enter the code [A-Z]{4}-[A-Z]{4}/);
+      const qr = shown.split('\n').filter((row) => /^[█▀▄ ]{21,}$/.test(row.trimEnd()) && /[█▀▄]/.test(row));
+      assert.ok(qr.length >= 10, `a QR code of block characters is drawn:\n${shown}`);
+      const frame = () => /([⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]) Waiting for you to approve \(the code expires in (29|30) min\); Ctrl-C cancels/.exec(terminal.screen())?.[1];
+      const frames = new Set<string | undefined>();
+      for (let i = 0; i < 10 && frames.size < 2; i++, await sleep(150)) frames.add(frame());
+      assert.ok(frames.size >= 2, 'the waiting line is alive');
+      const complete = /or open (\S+)/.exec(shown)![1]!;
+      await approveDevice(complete, 'bob');
+      const done = await terminal.waitForScreen(/Logged in to/);
+      assert.doesNotMatch(done, /Waiting for you to approve/, 'the waiting line is gone');
+      assert.match(done, /as bob in dirac_user/);
+      for (let i = 0; i < 100 && terminal.exitStatus() === undefined; i++) await sleep(100);
+      assert.equal(terminal.exitStatus(), ExitCode.ok, `${terminal.processState()}\n${terminal.screen()}`);
+    } finally {
+      terminal.close();
+      other.remove();
+    }
+  });
+
+  test('the user denying the login is exit 5, and nothing is written', async () => {
+    const other = cliHome(stack.issuer);
+    try {
+      const result = await login('bob', [], other.env, 'deny');
+      assert.equal(result.code, ExitCode.accessDenied, result.stderr);
+      assert.match(result.stderr, /access denied: the user denied the request/);
+      assert.equal(existsSync(other.sessionFile), false);
+      assert.equal(existsSync(other.bearerTokenFile), false);
+    } finally {
+      other.remove();
+    }
+  });
+
+  test('a code not approved before it expires is exit 6, with the hint to log in again', async () => {
+    const shortLived = await stack.startAuthserver({ TESSERA__APPS__AUTHSERVER__DEVICEFLOW__LIFETIME: '3s' });
+    const other = cliHome(shortLived.issuer);
+    try {
+      const result = await runCli(['login', '--no-browser'], other.env);
+      assert.equal(result.code, ExitCode.codeExpired, result.stderr);
+      assert.match(result.stderr, /The code is valid for 3 s/);
+      assert.match(result.stderr, /tessera: the login was not approved in time; run tessera login\n$/);
+      assert.equal(existsSync(other.sessionFile), false);
     } finally {
       other.remove();
     }

@@ -29,9 +29,9 @@ function cliContext(env: NodeJS.ProcessEnv): CliContext {
     issuerSettings: (option) => issuerSettings(option, env, where.configFile),
     // openid-client, connect and the contracts load only for the commands that talk to the
     // issuer: `tessera token` with a valid token needs none of them.
-    async oauth({ issuer, clientId }) {
+    async oauth(settings) {
       const { TesseraOAuth } = await import('./oauth/tessera-oauth.js');
-      return TesseraOAuth.discover(issuer, clientId);
+      return TesseraOAuth.connect(settings, new Date());
     },
     async authApi(issuer, accessToken) {
       const { authApi } = await import('./api/auth-api.js');
@@ -83,7 +83,9 @@ async function run(argv: string[]): Promise<number> {
 }
 
 // Exits at once, so that an abandoned poll or a kept-alive connection cannot hold the process,
-// but only once stdout and stderr are flushed (pipes are asynchronous on macOS).
-const code = await run(process.argv);
-await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
-process.exit(code);
+// but only once stdout and stderr are flushed (pipes are asynchronous on macOS). No top-level
+// await: the single-file build is CommonJS, so that Node's built-ins load only when used.
+void run(process.argv).then(async (code) => {
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+  process.exit(code);
+});

@@ -7,3 +7,4 @@ export { freePort } from './free-port.js';
 export { startFaultProxy, type Fault, type FaultOptions, type FaultProxy } from './fault-proxy.js';
 export { standInUserTokens } from './stand-in-user-tokens.js';
 export { launchChromium, chromiumPath } from './chromium.js';
+export { startPseudoTerminal, type PseudoTerminal } from './pseudo-terminal.js';

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 
-const launcher = fileURLToPath(new URL('../../bin/tessera.mjs', import.meta.url));
+const launcher = fileURLToPath(new URL('../../bin/tessera.cjs', import.meta.url));
 const completions = (shell: string, lines: string[]) =>
   execFileSync(
     'bash',

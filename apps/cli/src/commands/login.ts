@@ -9,8 +9,9 @@ import { qrCode } from '../output/qr-code.js';
 import { humanSpan, relativeTime } from '../output/relative-time.js';
 import { bold } from '../output/terminal.js';
 import { waitingIndicator } from '../output/waiting-indicator.js';
+import { removeAccessTokenFile, revokeSession } from '../services/end-session.js';
 import { storeTokens } from '../services/store-tokens.js';
-import { withSessionLock } from '../storage/session-file.js';
+import { readSession, withSessionLock, type StoredSession } from '../storage/session-file.js';
 import { durationArgument, issuerOption, jsonOption } from './options.js';
 
 interface LoginOptions {
@@ -52,8 +53,26 @@ async function login(ctx: CliContext, options: LoginOptions): Promise<void> {
     waiting.stop();
   }
   // From here on Ctrl-C is ignored: the files are written in a moment, and never half.
-  const session = await withSessionLock(ctx.locations.sessionFile, () => storeTokens(ctx, settings, tokens));
+  const session = await withSessionLock(ctx.locations.sessionFile, async () => {
+    const previous = await readSession(ctx.locations.sessionFile).catch(() => undefined);
+    const stored = await storeTokens(ctx, settings, tokens, oauth.issuerMetadata);
+    if (previous) await endPrevious(ctx, previous, stored);
+    return stored;
+  });
   report(ctx, settings, session.scope, tokens.accessToken, session.accessTokenFile, options.json === true);
+}
+
+/**
+ * The login replaced `previous`: it is ended at its issuer too, so that no refresh token lives
+ * on that nobody holds any more. Only a warning when that fails: the new login stands.
+ */
+async function endPrevious(ctx: CliContext, previous: StoredSession, current: StoredSession): Promise<void> {
+  try {
+    await revokeSession(ctx, previous, { everywhere: false });
+  } catch (error) {
+    ctx.term.stderr.write(`tessera: the previous session at ${previous.issuer} could not be ended (${error instanceof Error ? error.message : String(error)}); it expires by itself\n`);
+  }
+  if (previous.accessTokenFile !== current.accessTokenFile) await removeAccessTokenFile(previous);
 }
 
 /** RFC 8628 scopes as README "Logging in" lists them; offline_access for the refresh token. */

@@ -3,8 +3,7 @@ import { CliError } from '../cli-error.js';
 import type { CliContext } from '../cli-context.js';
 import type { IssuerSettings } from '../config/issuer-settings.js';
 import { ExitCode } from '../exit-codes.js';
-import { peekClaims } from '../oauth/access-token-claims.js';
-import { readPrivateFile, removeFile } from '../storage/private-file.js';
+import { removeAccessTokenFile, revokeSession } from '../services/end-session.js';
 import { readSession, removeSession, withSessionLock, type StoredSession } from '../storage/session-file.js';
 import { issuerOption, jsonOption } from './options.js';
 
@@ -51,11 +50,9 @@ async function endSession(ctx: CliContext, settings: IssuerSettings | undefined,
     if (settings?.explicit && settings.issuer !== session.issuer) {
       throw new CliError(ExitCode.notLoggedIn, `not logged in at ${settings.issuer} (the session is at ${session.issuer})`);
     }
-    await (await ctx.oauth(session)).revoke(session.refreshToken, { everywhere });
+    await revokeSession(ctx, session, { everywhere });
     await removeSession(sessionFile);
-    // The WLCG location is shared: leave a token another tool put there since.
-    const token = (await readPrivateFile(session.accessTokenFile).catch(() => undefined))?.trim();
-    if (token !== undefined && peekClaims(token)?.iss === session.issuer) await removeFile(session.accessTokenFile);
+    await removeAccessTokenFile(session);
     return session;
   });
 }

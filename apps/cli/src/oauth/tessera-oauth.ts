@@ -21,6 +21,17 @@ export interface IssuedTokens {
   readonly scope: string | undefined;
 }
 
+/** The issuer's RFC 8414 metadata as discovered, kept with the session so that a refresh does
+ * not discover again. */
+export interface IssuerMetadata {
+  readonly document: oidc.ServerMetadata;
+  /** ISO 8601. */
+  readonly fetchedAt: string;
+}
+
+/** How long discovered metadata is used before it is fetched again. */
+export const METADATA_MAX_AGE_MS = 24 * 60 * 60_000;
+
 /**
  * The CLI as an OAuth client of Tessera (a public client: no secret), over openid-client. Every
  * method throws only CliError.
@@ -28,18 +39,31 @@ export interface IssuedTokens {
 export class TesseraOAuth {
   readonly #config: oidc.Configuration;
   readonly #issuer: string;
+  /** What was discovered (now, or for the session earlier). */
+  readonly issuerMetadata: IssuerMetadata;
 
-  private constructor(config: oidc.Configuration, issuer: string) {
+  private constructor(config: oidc.Configuration, issuer: string, fetchedAt: string) {
     this.#config = config;
     this.#issuer = issuer;
+    this.issuerMetadata = { document: config.serverMetadata(), fetchedAt };
   }
 
-  /** RFC 8414 discovery. An http:// issuer is allowed, for the dev stack and tests only. */
-  static async discover(issuer: string, clientId: string): Promise<TesseraOAuth> {
-    const url = new URL(issuer);
-    const execute = url.protocol === 'http:' ? [oidc.allowInsecureRequests] : [];
+  /**
+   * The client for `issuer`: from `known` metadata when it is of that issuer and younger than a
+   * day, otherwise by RFC 8414 discovery. An http:// issuer is allowed, for the dev stack and
+   * tests only.
+   */
+  static async connect(settings: { issuer: string; clientId: string; issuerMetadata?: IssuerMetadata }, now: Date): Promise<TesseraOAuth> {
+    const { issuer, clientId, issuerMetadata: known } = settings;
+    const insecure = new URL(issuer).protocol === 'http:';
+    if (known && known.document.issuer === issuer && now.getTime() - Date.parse(known.fetchedAt) < METADATA_MAX_AGE_MS) {
+      const config = new oidc.Configuration(known.document, clientId, undefined, oidc.None());
+      if (insecure) oidc.allowInsecureRequests(config);
+      return new TesseraOAuth(config, issuer, known.fetchedAt);
+    }
     try {
-      return new TesseraOAuth(await oidc.discovery(url, clientId, undefined, oidc.None(), { execute, algorithm: 'oauth2' }), issuer);
+      const config = await oidc.discovery(new URL(issuer), clientId, undefined, oidc.None(), { execute: insecure ? [oidc.allowInsecureRequests] : [], algorithm: 'oauth2' });
+      return new TesseraOAuth(config, issuer, now.toISOString());
     } catch (error) {
       throw translateOAuthError(error, 'discovery', issuer);
     }

@@ -4,8 +4,8 @@ import { ResponseBodyError } from 'openid-client';
 import { ExitCode } from '../exit-codes.js';
 import { translateOAuthError, type OAuthStep } from './translate-oauth-error.js';
 
-const oauthError = (error: string, error_description?: string) =>
-  new ResponseBodyError('server responded with an error in the response body', { cause: { error, ...(error_description ? { error_description } : {}) }, response: new Response(null, { status: 400 }) });
+const oauthError = (error: string, error_description?: string, status = 400) =>
+  new ResponseBodyError('server responded with an error in the response body', { cause: { error, ...(error_description ? { error_description } : {}) }, response: new Response(null, { status }) });
 const exitCode = (error: unknown, step: OAuthStep = 'login') => translateOAuthError(error, step, 'https://tessera.example').exitCode;
 
 test('OAuth errors become the documented exit codes', () => {
@@ -14,7 +14,12 @@ test('OAuth errors become the documented exit codes', () => {
   assert.equal(exitCode(oauthError('expired_token')), ExitCode.codeExpired);
   assert.equal(exitCode(oauthError('invalid_scope', 'unknown scope "x"')), ExitCode.usage);
   assert.equal(exitCode(oauthError('invalid_grant'), 'refresh'), ExitCode.notLoggedIn);
-  assert.equal(exitCode(oauthError('server_error')), ExitCode.failure);
+  assert.equal(exitCode(oauthError('invalid_request', 'bad')), ExitCode.failure);
+});
+
+test('an issuer that answers but is unavailable (5xx, temporarily_unavailable) is exit 3 too', () => {
+  assert.equal(exitCode(oauthError('temporarily_unavailable')), ExitCode.issuerUnreachable);
+  assert.equal(exitCode(oauthError('server_error', undefined, 500), 'refresh'), ExitCode.issuerUnreachable);
 });
 
 test('no answer from the issuer is exit 3', () => {

@@ -11,9 +11,16 @@ export type OAuthStep = 'discovery' | 'login' | 'refresh' | 'logout';
  */
 export function translateOAuthError(error: unknown, step: OAuthStep, issuer: string): CliError {
   if (error instanceof CliError) return error;
+  if (error instanceof ResponseBodyError && (error.error === 'temporarily_unavailable' || error.status >= 500)) {
+    return new CliError(ExitCode.issuerUnreachable, `the issuer ${issuer} is unavailable (${error.error_description ?? error.error})`, { cause: error, hint: 'try again later' });
+  }
   if (error instanceof ResponseBodyError) return fromOAuthResponse(error, step);
   if (isNetworkFailure(error)) {
     return new CliError(ExitCode.issuerUnreachable, `cannot reach the issuer ${issuer}: ${networkReason(error)}`, { cause: error });
+  }
+  const status = unavailableStatus(error);
+  if (status !== undefined) {
+    return new CliError(ExitCode.issuerUnreachable, `the issuer ${issuer} is unavailable (it answered HTTP ${status})`, { cause: error, hint: 'try again later' });
   }
   if (error instanceof ClientError && step === 'discovery') {
     return new CliError(ExitCode.issuerUnreachable, `${issuer} did not answer as an OAuth issuer (${error.message})`, { cause: error });
@@ -45,6 +52,13 @@ function fromOAuthResponse(error: ResponseBodyError, step: OAuthStep): CliError 
 // turns its own request timeout into OAUTH_TIMEOUT.
 function isNetworkFailure(error: unknown): boolean {
   return (error instanceof TypeError && error.message === 'fetch failed') || (error instanceof ClientError && error.code === 'OAUTH_TIMEOUT');
+}
+
+/** The status of a 5xx answer that is not an OAuth error (a proxy's 502/503, a server down):
+ * openid-client reports it as an unexpected status, with the Response as cause. */
+function unavailableStatus(error: unknown): number | undefined {
+  const cause = error instanceof ClientError ? (error.cause as { status?: unknown } | undefined) : undefined;
+  return typeof cause?.status === 'number' && cause.status >= 500 ? cause.status : undefined;
 }
 
 function networkReason(error: unknown): string {

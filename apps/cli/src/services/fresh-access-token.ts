@@ -56,7 +56,7 @@ export async function freshAccessToken(ctx: CliContext, options: { issuer: strin
 async function refresh(ctx: CliContext, session: StoredSession): Promise<FreshAccessToken> {
   const oauth = await ctx.oauth(session);
   const tokens = await oauth.refresh(session.refreshToken);
-  const stored = await storeTokens(ctx, session, tokens);
+  const stored = await storeTokens(ctx, session, tokens, oauth.issuerMetadata);
   return { token: tokens.accessToken, expiresAt: new Date(stored.accessTokenExpiresAt), issuer: session.issuer, refreshed: true };
 }
 

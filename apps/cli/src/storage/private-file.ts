@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CliError } from '../cli-error.js';
@@ -12,7 +11,8 @@ import { ExitCode } from '../exit-codes.js';
 export async function writePrivateFile(path: string, data: string, options: { createDir?: boolean } = {}): Promise<void> {
   const dir = dirname(path);
   if (options.createDir) await mkdir(dir, { recursive: true, mode: 0o700 });
-  const temporary = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  // Web Crypto's global, not node:crypto, whose loading costs every `tessera token` start-up time.
+  const temporary = join(dir, `.${basename(path)}.${Buffer.from(crypto.getRandomValues(new Uint8Array(6))).toString('hex')}.tmp`);
   const file = await open(temporary, 'wx', 0o600);
   try {
     await file.chmod(0o600);

@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { CliError } from '../cli-error.js';
 import { ExitCode } from '../exit-codes.js';
+import type { IssuerMetadata } from '../oauth/tessera-oauth.js';
 import { readPrivateFile, removeFile, writePrivateFile } from './private-file.js';
 
 /** A login at an issuer: what `tessera token` needs to refresh, and what it may show. */
@@ -17,6 +17,8 @@ export interface StoredSession {
   readonly accessTokenFile: string;
   /** ISO 8601. */
   readonly accessTokenExpiresAt: string;
+  /** The issuer's discovered metadata, reused for a day (refreshes need no discovery). */
+  readonly issuerMetadata?: IssuerMetadata;
 }
 
 const VERSION = 1;
@@ -53,6 +55,8 @@ export async function removeSession(path: string): Promise<boolean> {
  */
 export async function withSessionLock<T>(path: string, work: () => Promise<T>, options: { onWait?: () => void } = {}): Promise<T> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  // Loaded here: `tessera token` with a valid token never locks.
+  const { default: lockfile } = await import('proper-lockfile');
   const lock = (retries: number | object) => lockfile.lock(path, { realpath: false, stale: 10_000, retries });
   let release: () => Promise<void>;
   try {

@@ -1,58 +1,85 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestPki, freePort, REPO_ROOT, startAppProcess, testEnv, type AppProcess } from '@tessera/testing';
+import { createTestPki, freePort, REPO_ROOT, startAppProcess, startFaultProxy, testEnv, type AppProcess, type FaultProxy } from '@tessera/testing';
 
 export interface CliStack {
+  /** The authserver as the CLI sees it: through a proxy that records every request. */
   readonly issuer: string;
   readonly authserver: AppProcess;
+  /** Requests that reached the authserver (method and path only). */
+  readonly issuerRequests: FaultProxy;
+  /** dev-idp, behind a proxy that records its requests (the IdP tokens revoked upstream). */
+  readonly idp: FaultProxy;
   /** How many refresh_token grants the authserver answered with tokens so far. */
   refreshes(): Promise<number>;
+  /** A second authserver of the same stack, with a configuration of its own (e.g. codes that
+   * expire within seconds); stopped with the stack. */
+  startAuthserver(env: Record<string, string>): Promise<{ issuer: string }>;
   close(): Promise<void>;
 }
 
 /**
  * The real stack for the CLI's tests, each app in its own process as in production: dev-idp,
- * idp-gateway, tokenmanager and the authserver on a port chosen first (the issuer must be known
- * before anything starts), polling every second.
+ * idp-gateway, tokenmanager and the authserver, polling every second; the authserver and dev-idp
+ * each behind a recording proxy whose URL is their issuer. Builds the single-file CLI first:
+ * the tests run `tessera` as users do, through bin/tessera.cjs.
  */
 export async function startCliStack(): Promise<CliStack> {
+  buildCli();
   const pki = await createTestPki();
-  const [port, metricsPort, idpPort] = [await freePort(), await freePort(), await freePort()];
-  const issuer = `http://127.0.0.1:${port}`;
-  const idp = `http://127.0.0.1:${idpPort}`;
-  const base = { TESSERA__IDPS__DEV_IDP__ISSUER: idp, TESSERA__APPS__AUTHSERVER__ISSUER: issuer, TESSERA__APPS__TOKENMANAGER__USERTOKENS__ISSUER: issuer };
-  const devIdp = await startAppProcess('dev-idp', { ...base, TESSERA__APPS__DEVIDP__HTTP: `127.0.0.1:${idpPort}`, TESSERA__APPS__DEVIDP__ISSUER: idp }, [/^dev-idp listening$/]);
+  const idp = await startFaultProxy('http://127.0.0.1:1');
+  const front = await startFaultProxy('http://127.0.0.1:1');
+  const issuer = front.url;
+  const base = { TESSERA__IDPS__DEV_IDP__ISSUER: idp.url, TESSERA__APPS__AUTHSERVER__ISSUER: issuer, TESSERA__APPS__TOKENMANAGER__USERTOKENS__ISSUER: issuer };
+  const devIdp = await startAppProcess('dev-idp', { ...base, TESSERA__APPS__DEVIDP__HTTP: '127.0.0.1:0', TESSERA__APPS__DEVIDP__ISSUER: idp.url }, [/^dev-idp listening$/]);
+  idp.setTarget(`http://127.0.0.1:${devIdp.port(/^dev-idp listening$/)}`);
   const gateway = await startAppProcess('idp-gateway', testEnv(pki, base), [/^gRPC server listening$/]);
   const gatewayAddress = `127.0.0.1:${gateway.port(/^gRPC server listening$/)}`;
   const tokenmanager = await startAppProcess('tokenmanager', testEnv(pki, { ...base, TESSERA__APPS__TOKENMANAGER__IDPGATEWAY__ADDRESS: gatewayAddress }), [/^gRPC server listening$/]);
-  const authserver = await startAppProcess(
-    'authserver',
+  const metricsPort = await freePort();
+  const authserverEnv = (env: Record<string, string>) =>
     testEnv(pki, {
       ...base,
-      TESSERA__APPS__AUTHSERVER__HTTP: `127.0.0.1:${port}`,
-      TESSERA__APPS__AUTHSERVER__METRICS: `127.0.0.1:${metricsPort}`,
       TESSERA__APPS__AUTHSERVER__TOKENMANAGER__ADDRESS: `127.0.0.1:${tokenmanager.port(/^gRPC server listening$/)}`,
       TESSERA__APPS__AUTHSERVER__IDPGATEWAY__ADDRESS: gatewayAddress,
       TESSERA__APPS__AUTHSERVER__DEVICEFLOW__INTERVAL: '1s',
-    }),
-    [/^authserver listening$/],
-  );
+      ...env,
+    });
+  const authserver = await startAppProcess('authserver', authserverEnv({ TESSERA__APPS__AUTHSERVER__METRICS: `127.0.0.1:${metricsPort}` }), [/^authserver listening$/]);
+  front.setTarget(`http://127.0.0.1:${authserver.port(/^authserver listening$/)}`);
+  const others: AppProcess[] = [];
   return {
     issuer,
     authserver,
+    issuerRequests: front,
+    idp,
     async refreshes() {
       const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
       const line = text.split('\n').find((l) => l.startsWith('authserver_oauth_requests_total{') && l.includes('grant_type="refresh_token"') && l.includes('outcome="ok"'));
       return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
     },
+    async startAuthserver(env) {
+      const port = await freePort();
+      const other = `http://127.0.0.1:${port}`;
+      others.push(await startAppProcess('authserver', authserverEnv({ TESSERA__APPS__AUTHSERVER__ISSUER: other, TESSERA__APPS__AUTHSERVER__HTTP: `127.0.0.1:${port}`, ...env }), [/^authserver listening$/]));
+      return { issuer: other };
+    },
     async close() {
-      await Promise.all([authserver.stop(), tokenmanager.stop(), gateway.stop(), devIdp.stop()]);
+      await Promise.all([...others, authserver, tokenmanager, gateway, devIdp].map((app) => app.stop()));
+      await Promise.all([front.close(), idp.close()]);
       pki.remove();
     },
   };
 }
+
+/** apps/cli/build.mjs: dist/tessera.cjs and its code cache, from the sources as they are now. */
+export function buildCli(): void {
+  execFileSync(process.execPath, [join(REPO_ROOT, 'apps/cli/build.mjs')], { stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+export const TESSERA_BIN = join(REPO_ROOT, 'apps/cli/bin/tessera.cjs');
 
 /** A user's home for the CLI: its own config, state and runtime directories, nothing inherited. */
 export interface CliHome {
@@ -83,9 +110,10 @@ export interface CliRun {
   readonly done: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
-/** `tessera <args>` as a user runs it, in its own process (main.ts through tsx). */
+/** `tessera <args>` as a user runs it, in its own process: bin/tessera.cjs, which runs the
+ * single-file build (or, with TESSERA_CLI_SOURCE=1 in `env`, the sources through tsx). */
 export function spawnCli(args: string[], env: Record<string, string>): CliRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [TESSERA_BIN, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];

@@ -1,0 +1,74 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A command running in a real pseudo terminal (a detached tmux session), and its screen. */
+export interface PseudoTerminal {
+  /** What the terminal shows now, one string per row, colours dropped. */
+  screen(): string;
+  /** The screen once `pattern` matches it (polled every 100 ms); fails with the screen after `timeoutMs`. */
+  waitForScreen(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Keys as tmux names them, e.g. 'C-c'. */
+  sendKeys(...keys: string[]): void;
+  /** The command's exit status once it ended (the session stays open to read), else undefined. */
+  exitStatus(): number | undefined;
+  /** The command's process as /proc shows it (state, what it waits in), for a failure message. */
+  processState(): string;
+  close(): void;
+}
+
+const TMUX = process.env.TMUX_PATH ?? '/usr/bin/tmux';
+
+/**
+ * Starts `argv` in a terminal of `columns`×`rows` with exactly `env` (and TERM=xterm-256color),
+ * on a tmux server of its own (its own socket), so nothing of the user's tmux is touched. Needs
+ * tmux (the Debian package tmux; tools/test-packages.mjs installs it for files that call this).
+ */
+export function startPseudoTerminal(argv: string[], env: Record<string, string>, size: { columns: number; rows: number } = { columns: 120, rows: 60 }): PseudoTerminal {
+  const socket = `tessera-test-${randomUUID()}`;
+  const tmux = (...args: string[]) => execFileSync(TMUX, ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', TMUX_TMPDIR: process.env.TMUX_TMPDIR ?? '/tmp' } });
+  const quoted = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
+  const assignments = Object.entries({ ...env, TERM: 'xterm-256color' }).map(([k, v]) => `${k}=${quoted(v)}`);
+  // `env -i` so the terminal's command sees only `env`; remain-on-exit keeps the last screen.
+  tmux('new-session', '-d', '-s', 'test', '-x', String(size.columns), '-y', String(size.rows), `exec env -i ${assignments.join(' ')} ${argv.map(quoted).join(' ')}`);
+  tmux('set-option', '-t', 'test', 'remain-on-exit', 'on');
+  const screen = () => tmux('capture-pane', '-p', '-t', 'test');
+  const exitStatus = () => {
+    const [dead, status] = tmux('display-message', '-p', '-t', 'test', '#{pane_dead} #{pane_dead_status}').trim().split(' ');
+    return dead === '1' ? Number(status) : undefined;
+  };
+  const processState = () => {
+    const pid = tmux('display-message', '-p', '-t', 'test', '#{pane_pid}').trim();
+    const read = (file: string) => {
+      try {
+        return readFileSync(`/proc/${pid}/${file}`, 'utf8').trim();
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    return `pid ${pid}: ${read('stat').split(' ').slice(2, 3).join('')} in ${read('wchan')}; ${read('status').split('\n').filter((l) => /^(State|Threads|SigPnd|ShdPnd)/.test(l)).join(', ')}`;
+  };
+  return {
+    screen,
+    processState,
+    async waitForScreen(pattern, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const now = screen();
+        if (pattern.test(now)) return now;
+        if (Date.now() > deadline) throw new Error(`the terminal did not show ${pattern} within ${timeoutMs} ms; it shows:\n${now}`);
+        await sleep(100);
+      }
+    },
+    sendKeys: (...keys) => void tmux('send-keys', '-t', 'test', ...keys),
+    exitStatus,
+    close() {
+      try {
+        tmux('kill-server');
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
