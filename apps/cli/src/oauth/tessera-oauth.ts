@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import { CliError, RUN_LOGIN } from '../cli-error.js';
 import { ExitCode } from '../exit-codes.js';
+import { nodeHttpFetch } from './node-http-fetch.js';
 import { translateOAuthError, type OAuthStep } from './translate-oauth-error.js';
 
 /** RFC 8628 §3.2, as the CLI shows it. */
@@ -58,11 +59,16 @@ export class TesseraOAuth {
     const insecure = new URL(issuer).protocol === 'http:';
     if (known && known.document.issuer === issuer && now.getTime() - Date.parse(known.fetchedAt) < METADATA_MAX_AGE_MS) {
       const config = new oidc.Configuration(known.document, clientId, undefined, oidc.None());
+      config[oidc.customFetch] = nodeHttpFetch;
       if (insecure) oidc.allowInsecureRequests(config);
       return new TesseraOAuth(config, issuer, known.fetchedAt);
     }
     try {
-      const config = await oidc.discovery(new URL(issuer), clientId, undefined, oidc.None(), { execute: insecure ? [oidc.allowInsecureRequests] : [], algorithm: 'oauth2' });
+      const config = await oidc.discovery(new URL(issuer), clientId, undefined, oidc.None(), {
+        execute: insecure ? [oidc.allowInsecureRequests] : [],
+        algorithm: 'oauth2',
+        [oidc.customFetch]: nodeHttpFetch,
+      });
       return new TesseraOAuth(config, issuer, now.toISOString());
     } catch (error) {
       throw translateOAuthError(error, 'discovery', issuer);
