@@ -7,6 +7,7 @@
 // only when the code that needs it runs, and `tessera token` with a valid token needs few.
 // `npm ci` builds it (the root `prepare` script); `npm run build -w @tessera/cli` builds it again.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -44,6 +45,8 @@ await build({
   sourcemap: 'linked',
   platform: 'node',
   format: 'cjs',
+  // Which build this is: bin/tessera.cjs uses a code cache only if it begins with the same line.
+  banner: { js: `// tessera build ${randomBytes(8).toString('hex')}` },
   target: 'node20.19',
   // `open` finds the xdg-open script it ships beside itself through import.meta.url; the bundle
   // does not carry that script, and without a URL `open` runs the system's xdg-open instead.

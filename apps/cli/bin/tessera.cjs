@@ -5,22 +5,18 @@
 //
 // The build is compiled with V8's code cache from dist/tessera.cjs.v8cache, which the build
 // writes by running `tessera token` once: V8 then deserializes the functions that path runs
-// instead of parsing and compiling them on every call. A cache made for another bundle (its size
-// and modification time are recorded in it) or another Node is not used, and the build is just
-// compiled. CommonJS, like the bundle, so that nothing here waits for the ES module loader.
+// instead of parsing and compiling them on every call. The bundle's first line names its build
+// (a random id) and the cache begins with the same line; a cache of another build, or one another
+// Node refuses, is not used and the bundle is just compiled. CommonJS, like the bundle, so that
+// nothing here waits for the ES module loader.
 'use strict';
-const { existsSync, readFileSync, statSync, writeFileSync } = require('node:fs');
+const { existsSync, readFileSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { dirname, join } = require('node:path');
 const vm = require('node:vm');
 
 const bundle = join(__dirname, '../dist/tessera.cjs');
 const cacheFile = `${bundle}.v8cache`;
-
-/** The first line of the cache file: which bundle its code is for. */
-function stamp(stat) {
-  return Buffer.from(`tessera.cjs ${stat.size} ${stat.mtimeMs}\n`);
-}
 
 function cachedCode(expected) {
   try {
@@ -32,8 +28,14 @@ function cachedCode(expected) {
 }
 
 function runBundle() {
-  const expected = stamp(statSync(bundle));
-  const script = new vm.Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData: cachedCode(expected) });
+  const source = readFileSync(bundle, 'utf8');
+  // `// tessera build <id>\n`, the first line of the bundle and of its cache.
+  const expected = Buffer.from(source.slice(0, source.indexOf('\n') + 1));
+  const cachedData = cachedCode(expected);
+  const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
+  if (process.env.TESSERA_DEBUG && (!cachedData || script.cachedDataRejected)) {
+    process.stderr.write(`tessera: the code cache ${cacheFile} was not used (${cachedData ? 'refused by this Node' : 'missing, or made for another build'})\n`);
+  }
   if (process.env.TESSERA_CLI_WRITE_CODE_CACHE === '1') {
     // The build's warm-up run: the cache holds every function compiled by the time it exits.
     process.once('exit', () => writeFileSync(cacheFile, Buffer.concat([expected, script.createCachedData()])));

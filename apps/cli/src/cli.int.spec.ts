@@ -4,8 +4,8 @@
 // revocation (upstream too), and the exit code of each failure.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser } from 'playwright-core';
 import lockfile from 'proper-lockfile';
@@ -64,6 +64,27 @@ describe('tessera', () => {
     assert.equal(claims.sub, 'bob');
     assert.equal(claims.group, 'dirac_user');
     assert.match(refreshTokenIn(home.sessionFile), /^tsr_/);
+  });
+
+  test('login opens the browser where there is a display, at the address with the code in it', async () => {
+    const other = cliHome(stack.issuer);
+    try {
+      // The xdg-open a desktop has, handing the address to the browser (here: to the test).
+      const bin = join(other.dir, 'bin');
+      mkdirSync(bin);
+      writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${join(other.dir, 'opened')}'\n`, { mode: 0o755 });
+      const cli = spawnCli(['login'], { ...other.env, PATH: `${bin}:${other.env.PATH}`, DISPLAY: ':0' });
+      await cli.waitForStderr(/\(opened in your browser\)/);
+      let opened = '';
+      for (let i = 0; i < 50 && !opened; i++, await sleep(100)) opened = existsSync(join(other.dir, 'opened')) ? readFileSync(join(other.dir, 'opened'), 'utf8') : '';
+      assert.match(opened, /^http:\/\/127\.0\.0\.1:\d+\/device\?user_code=[A-Z]{4}-[A-Z]{4}$/);
+      assert.equal(await approveInChromium(chromium, opened, undefined, 'bob'), 'Your device is connected');
+      const result = await cli.done;
+      assert.equal(result.code, ExitCode.ok, result.stderr);
+      assert.match(result.stdout, /as bob in dirac_user/);
+    } finally {
+      other.remove();
+    }
   });
 
   test('token prints the stored token while it lives long enough, without a refresh', async () => {

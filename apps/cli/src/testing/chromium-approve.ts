@@ -3,18 +3,20 @@ import type { Browser } from 'playwright-core';
 
 /**
  * What a person does in a real browser while `tessera login` waits: opens the verification
- * address, types the user code shown in the terminal, allows the CLI, signs in at dev-idp as
- * `user` (password = login, a consent page clicked through should dev-idp show one), and sees
- * the page that says the device is connected. Returns that page's heading.
+ * address, types the user code shown in the terminal (or, given verification_uri_complete and no
+ * code, finds it filled in), allows the CLI, signs in at dev-idp as `user` (password = login, a
+ * consent page clicked through should dev-idp show one), and sees the page that says the device
+ * is connected. Returns that page's heading.
  */
-export async function approveInChromium(browser: Browser, verificationUri: string, userCode: string, user: string): Promise<string> {
+export async function approveInChromium(browser: Browser, verificationUri: string, userCode: string | undefined, user: string): Promise<string> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
     const issuer = new URL(verificationUri).origin;
     await page.goto(verificationUri);
     await page.getByRole('heading', { level: 1, name: 'Connect a device' }).waitFor();
-    await page.locator('#user-code').fill(userCode.toLowerCase().replace('-', ''));
+    if (userCode === undefined) assert.match(await page.locator('#user-code').inputValue(), /^[A-Z]{4}-[A-Z]{4}$/);
+    else await page.locator('#user-code').fill(userCode.toLowerCase().replace('-', ''));
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('heading', { level: 1, name: /^Allow .* to act for you\?$/ }).waitFor();
     await page.getByRole('button', { name: 'Allow' }).click();
