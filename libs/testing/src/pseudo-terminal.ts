@@ -20,6 +20,14 @@ export interface PseudoTerminal {
 
 const TMUX = process.env.TMUX_PATH ?? '/usr/bin/tmux';
 
+function readProc(pid: string, file: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8').trim();
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 /**
  * Starts `argv` in a terminal of `columns`×`rows` with exactly `env` (and TERM=xterm-256color),
  * on a tmux server of its own (its own socket), so nothing of the user's tmux is touched. Needs
@@ -34,20 +42,20 @@ export function startPseudoTerminal(argv: string[], env: Record<string, string>,
   tmux('new-session', '-d', '-s', 'test', '-x', String(size.columns), '-y', String(size.rows), `exec env -i ${assignments.join(' ')} ${argv.map(quoted).join(' ')}`);
   tmux('set-option', '-t', 'test', 'remain-on-exit', 'on');
   const screen = () => tmux('capture-pane', '-p', '-t', 'test');
+  const panePid = () => tmux('display-message', '-p', '-t', 'test', '#{pane_pid}').trim();
   const exitStatus = () => {
     const [dead, status] = tmux('display-message', '-p', '-t', 'test', '#{pane_dead} #{pane_dead_status}').trim().split(' ');
-    return dead === '1' ? Number(status) : undefined;
+    if (dead === '1') return Number(status);
+    // tmux may leave an exited command unreaped for seconds; Linux tells a zombie's exit status
+    // (proc(5): the 52nd field of stat, as waitpid(2) reports it).
+    const stat = readProc(panePid(), 'stat');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[0] === 'Z' ? (Number(fields[49]) >> 8) & 0xff : undefined;
   };
   const processState = () => {
-    const pid = tmux('display-message', '-p', '-t', 'test', '#{pane_pid}').trim();
-    const read = (file: string) => {
-      try {
-        return readFileSync(`/proc/${pid}/${file}`, 'utf8').trim();
-      } catch (error) {
-        return (error as Error).message;
-      }
-    };
-    return `pid ${pid}: ${read('stat').split(' ').slice(2, 3).join('')} in ${read('wchan')}; ${read('status').split('\n').filter((l) => /^(State|Threads|SigPnd|ShdPnd)/.test(l)).join(', ')}`;
+    const pid = panePid();
+    const status = readProc(pid, 'status').split('\n').filter((l) => /^(State|PPid|Threads)/.test(l)).join(', ');
+    return `pid ${pid}: ${status}, waiting in ${readProc(pid, 'wchan')}`;
   };
   return {
     screen,
