@@ -219,6 +219,15 @@ test('the image: built per app, non-root, tsx without a writable cache, no local
   assert.ok(users.length > 0 && users.every((u) => u !== undefined && !/^(0|root)(:|$)/.test(u)), `runs as non-root (USER ${users.join(', ')})`);
   assert.match(dockerfile, /^ENTRYPOINT \["node", "--import", "tsx", /m);
   assert.match(dockerfile, /TSX_DISABLE_CACHE=1/, 'tsx would crash writing its cache to a read-only filesystem');
+  // The install stage has only the manifests: the root `prepare` (the CLI's build) cannot run there.
+  assert.match(dockerfile, /^RUN npm ci --ignore-scripts /m, 'npm ci without lifecycle scripts');
+  const scripts = (JSON.parse(readFileSync(join(deploy, '../package-lock.json'), 'utf8')) as { packages: Record<string, { hasInstallScript?: boolean; dev?: boolean }> }).packages;
+  // Those with one, and why the images do without it: protobufjs only checks its version;
+  // esbuild's puts its native binary in place of a JS shim (tsx calls its API, which finds the
+  // binary in @esbuild/<platform> itself); buf and nx are tools of the repository, not run in an image.
+  const known = ['node_modules/protobufjs', 'node_modules/esbuild', 'node_modules/@bufbuild/buf', 'node_modules/nx'];
+  const unknown = Object.entries(scripts).filter(([name, p]) => p.hasInstallScript && !known.includes(name)).map(([name]) => name);
+  assert.deepEqual(unknown, [], 'a dependency with an install script the images skip: check it works without');
   for (const app of appNames) assert.match(dockerfile, new RegExp(`[|\\s]${app}[|)]`), `APP=${app} is accepted`);
   const ignored = readFileSync(join(deploy, 'Dockerfile.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
   for (const entry of ['**/node_modules', '.dev', '.nx', '.git', 'config']) assert.ok(ignored.includes(entry), `context excludes ${entry}`);

@@ -8,7 +8,7 @@
 // `npm ci` builds it (the root `prepare` script); `npm run build -w @tessera/cli` builds it again.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,12 +36,13 @@ const root = dirname(fileURLToPath(import.meta.url));
 const outfile = join(root, 'dist/tessera.cjs');
 
 await rm(`${outfile}.v8cache`, { force: true });
-await build({
+const { outputFiles } = await build({
   entryPoints: [join(root, 'src/main.ts')],
   outfile,
   bundle: true,
   minify: true,
-  // Stack traces name the sources when run with --enable-source-maps; otherwise the map is not read.
+  // For reading a stack trace of the bundle against the sources (Node reads it itself only when
+  // the bundle is run directly with --enable-source-maps).
   sourcemap: 'linked',
   platform: 'node',
   format: 'cjs',
@@ -53,7 +54,15 @@ await build({
   define: { 'import.meta.url': 'undefined' },
   plugins: [lazyChildProcessForCommander],
   logLevel: 'warning',
+  write: false,
 });
+// Each file replaced whole (a temporary file renamed over it): a `tessera` started meanwhile runs
+// the old build or the new one, never a part.
+await mkdir(dirname(outfile), { recursive: true });
+for (const file of outputFiles) {
+  await writeFile(`${file.path}.tmp`, file.contents);
+  await rename(`${file.path}.tmp`, file.path);
+}
 await writeCodeCache();
 
 /**
@@ -75,6 +84,7 @@ async function writeCodeCache() {
     const env = { PATH: process.env.PATH ?? '', HOME: home, XDG_STATE_HOME: join(home, 'state'), XDG_CONFIG_HOME: join(home, 'config'), BEARER_TOKEN_FILE: tokenFile, TESSERA_CLI_WRITE_CODE_CACHE: '1' };
     const printed = execFileSync(process.execPath, [join(root, 'bin/tessera.cjs'), 'token'], { env, encoding: 'utf8' });
     if (printed.trim() !== token) throw new Error(`the warm-up run of the bundle printed ${JSON.stringify(printed)}`);
+    await stat(`${outfile}.v8cache`);
   } finally {
     await rm(home, { recursive: true, force: true });
   }

@@ -8,7 +8,7 @@
 // dev-idp with the form browser before anything is timed. CPU is the children's user+system time
 // from /proc/self/stat (cutime, cstime: 10 ms ticks, summed over all runs of a command).
 // Usage: npm run bench:cli [-- --runs 30]
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@tessera/testing';
@@ -81,8 +81,7 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-console.error('bench/cli: building the single-file CLI, starting the stack, logging in as bob');
-execFileSync(process.execPath, [join(REPO_ROOT, 'apps/cli/build.mjs')], { stdio: 'inherit' });
+console.error('bench/cli: building the single-file CLI and starting the stack (startCliStack does both), logging in as bob');
 const stack = await startCliStack();
 const home = cliHome(stack.issuer);
 try {

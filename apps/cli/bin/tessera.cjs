@@ -10,7 +10,7 @@
 // Node refuses, is not used and the bundle is just compiled. CommonJS, like the bundle, so that
 // nothing here waits for the ES module loader.
 'use strict';
-const { existsSync, readFileSync, writeFileSync } = require('node:fs');
+const { existsSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { dirname, join } = require('node:path');
 const vm = require('node:vm');
@@ -38,8 +38,19 @@ function runBundle() {
   }
   if (process.env.TESSERA_CLI_WRITE_CODE_CACHE === '1') {
     // The build's warm-up run: the cache holds every function compiled by the time it exits.
-    process.once('exit', () => writeFileSync(cacheFile, Buffer.concat([expected, script.createCachedData()])));
+    // Written whole or not at all (the build checks it is there; a read-only install keeps none).
+    process.once('exit', () => {
+      try {
+        writeFileSync(`${cacheFile}.tmp`, Buffer.concat([expected, script.createCachedData()]));
+        renameSync(`${cacheFile}.tmp`, cacheFile);
+      } catch {
+        // no cache: the bundle is compiled each time
+      }
+    });
   }
+  // The bundle sets the exit code of every command it runs; one that does not run to its end
+  // (emptied, cut short) must not pass for a success.
+  process.exitCode = 1;
   const module_ = new Module(bundle, module);
   module_.filename = bundle;
   script.runInThisContext()(module_.exports, Module.createRequire(bundle), module_, bundle, dirname(bundle));

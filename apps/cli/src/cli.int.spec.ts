@@ -166,12 +166,23 @@ describe('tessera', () => {
     assert.deepEqual(asked, ['POST /token']);
   });
 
-  test('an issuer answering 503 to a refresh is exit 3, and the refresh token is kept for the next try', async () => {
+  test('a refresh whose answer a gateway lost (502 after the rotation) is retried at once and the session lives on', async () => {
+    const refreshes = await stack.refreshes();
+    stack.issuerRequests.setFault({ kind: 'lose-answer', status: 502 }, { pathPrefix: '/token', times: 1 });
+    const result = await runCli(['token', '--min-lifetime', '1h'], home.env);
+    assert.equal(result.code, ExitCode.ok, result.stderr);
+    assert.match(result.stderr, /unavailable \(it answered HTTP 502\); trying once more/);
+    assert.equal(await stack.refreshes(), refreshes + 2, 'the lost rotation and the retry, within the grace for a lost answer');
+    const again = await runCli(['token', '--min-lifetime', '1h'], home.env);
+    assert.equal(again.code, ExitCode.ok, 'the retried refresh token was not taken for reuse');
+  });
+
+  test('an issuer answering 503 twice to a refresh is exit 3, and the refresh token is kept', async () => {
     const before = refreshTokenIn(home.sessionFile);
-    stack.issuerRequests.setFault({ kind: 'status', status: 503, body: 'upstream connect error' }, { pathPrefix: '/token', times: 1 });
+    stack.issuerRequests.setFault({ kind: 'status', status: 503, body: 'upstream connect error' }, { pathPrefix: '/token', times: 2 });
     const failed = await runCli(['token', '--min-lifetime', '1h'], home.env);
     assert.equal(failed.code, ExitCode.issuerUnreachable, failed.stderr);
-    assert.match(failed.stderr, /503/);
+    assert.match(failed.stderr, /tessera: the issuer \S+ is unavailable \(it answered HTTP 503\); try again later\n$/);
     assert.equal(refreshTokenIn(home.sessionFile), before);
     const retried = await runCli(['token', '--min-lifetime', '1h'], home.env);
     assert.equal(retried.code, ExitCode.ok, retried.stderr);
@@ -269,8 +280,11 @@ describe('tessera', () => {
       const qr = shown.split('\n').filter((row) => /^[█▀▄ ]{21,}$/.test(row.trimEnd()) && /[█▀▄]/.test(row));
       assert.ok(qr.length >= 10, `a QR code of block characters is drawn:\n${shown}`);
       const frame = () => /([⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]) Waiting for you to approve \(the code expires in (29|30) min\); Ctrl-C cancels/.exec(terminal.screen())?.[1];
-      const frames = new Set<string | undefined>();
-      for (let i = 0; i < 10 && frames.size < 2; i++, await sleep(150)) frames.add(frame());
+      const frames = new Set<string>();
+      for (let i = 0; i < 20 && frames.size < 2; i++, await sleep(150)) {
+        const drawn = frame();
+        if (drawn !== undefined) frames.add(drawn);
+      }
       assert.ok(frames.size >= 2, 'the waiting line is alive');
       const complete = /or open (\S+)/.exec(shown)![1]!;
       await approveDevice(complete, 'bob');

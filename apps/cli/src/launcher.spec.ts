@@ -1,6 +1,6 @@
 // bin/tessera.cjs, what `tessera` and `npx tessera` run: the single-file build with its code
 // cache, and what it does with a cache that does not fit.
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
@@ -12,9 +12,11 @@ import pkg from '../package.json' with { type: 'json' };
 import { buildCli, TESSERA_BIN } from './testing/cli-stack.js';
 
 const run = promisify(execFile);
-const env = { PATH: process.env.PATH ?? '', HOME: tmpdir(), TESSERA_DEBUG: '1' };
+const home = mkdtempSync(join(tmpdir(), 'tessera-launcher-home-'));
+const env = { PATH: process.env.PATH ?? '', HOME: home, TESSERA_DEBUG: '1' };
 
 before(() => buildCli());
+after(() => rmSync(home, { recursive: true, force: true }));
 
 test('npx tessera runs the build, with its code cache', async () => {
   const { stdout, stderr } = await run('npx', ['--no-install', 'tessera', '--version'], { cwd: REPO_ROOT, env });

@@ -20,18 +20,19 @@ import { locations } from './storage/locations.js';
 function cliContext(env: NodeJS.ProcessEnv): CliContext {
   const where = locations(env, process.getuid?.() ?? 0, env.HOME || homedir());
   let interruption: AbortController | undefined;
+  const now = () => new Date();
   return {
     env,
     platform: process.platform,
     term: terminal(process.stdout, process.stderr, env),
     locations: where,
-    now: () => new Date(),
+    now,
     issuerSettings: (option) => issuerSettings(option, env, where.configFile),
     // openid-client, connect and the contracts load only for the commands that talk to the
     // issuer: `tessera token` with a valid token needs none of them.
     async oauth(settings) {
       const { TesseraOAuth } = await import('./oauth/tessera-oauth.js');
-      return TesseraOAuth.connect(settings, new Date());
+      return TesseraOAuth.connect(settings, now());
     },
     async authApi(issuer, accessToken) {
       const { authApi } = await import('./api/auth-api.js');

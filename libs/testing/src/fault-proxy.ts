@@ -13,7 +13,10 @@ export type Fault =
    * endpoint's JSON with a forged ID token or an odd number in it. */
   | { kind: 'rewrite'; body: (text: string) => string }
   /** Destroys the client's socket without answering. */
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  /** Forwards, lets the target do its work, then throws its answer away and answers this status
+   * instead: a gateway timing out on a request that did reach the server (e.g. 502, 504). */
+  | { kind: 'lose-answer'; status: number };
 
 export interface FaultOptions {
   /** Only requests whose path (with query) starts with this; others pass untouched. */
@@ -85,6 +88,10 @@ export async function startFaultProxy(target: string, options: { port?: number }
       // The client may have given up meanwhile: then there is nobody to forward for.
       if (!waited || res.destroyed) return;
     }
+    if (fault.kind === 'lose-answer') {
+      forward(req, res, targetUrl, agent, undefined, fault.status);
+      return;
+    }
     forward(req, res, targetUrl, agent, fault.kind === 'rewrite' ? fault.body : undefined);
   };
 
@@ -117,8 +124,8 @@ export async function startFaultProxy(target: string, options: { port?: number }
 }
 
 /** Streams the request to the target and its answer back (its body passed through `rewrite` when
- * given); 502 when the target cannot be reached. */
-function forward(req: IncomingMessage, res: ServerResponse, target: URL, agent: Agent, rewrite?: (text: string) => string): void {
+ * given, or the whole answer read and replaced by `lostStatus`); 502 when the target cannot be reached. */
+function forward(req: IncomingMessage, res: ServerResponse, target: URL, agent: Agent, rewrite?: (text: string) => string, lostStatus?: number): void {
   const headers = endToEnd(req.headers);
   // A body to rewrite must arrive as text, not compressed.
   if (rewrite) delete headers['accept-encoding'];
@@ -127,6 +134,11 @@ function forward(req: IncomingMessage, res: ServerResponse, target: URL, agent: 
     (answer) => {
       // A target dying mid-answer must not leave the client waiting for the rest.
       answer.once('error', () => res.destroy());
+      if (lostStatus !== undefined) {
+        answer.resume();
+        answer.once('end', () => res.writeHead(lostStatus, { 'content-type': 'text/plain' }).end('fault-proxy: the answer was lost'));
+        return;
+      }
       if (!rewrite) {
         res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
         answer.pipe(res);

@@ -19,7 +19,19 @@ test('a command in a pseudo terminal: it is a terminal, sees only the given envi
     terminal.sendKeys('hello', 'Enter');
     assert.match(await terminal.waitForScreen(/got/), /^got hello$/m);
     assert.equal(await exited(terminal), 3);
+    assert.match(terminal.screen(), /^got hello$/m, 'the last screen stays');
   } finally {
     terminal.close();
+  }
+});
+
+test('a command that ends at once, or is killed, is told apart from a success', async () => {
+  for (const [script, status] of [['exit 0', 0], ['kill -9 $$', 137]] as const) {
+    const terminal = startPseudoTerminal(['/bin/sh', '-c', script], {});
+    try {
+      assert.equal(await exited(terminal), status, script);
+    } finally {
+      terminal.close();
+    }
   }
 });

@@ -11,7 +11,8 @@ export interface PseudoTerminal {
   waitForScreen(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Keys as tmux names them, e.g. 'C-c'. */
   sendKeys(...keys: string[]): void;
-  /** The command's exit status once it ended (the session stays open to read), else undefined. */
+  /** The command's exit status once it ended (128 + n when signal n killed it; the screen stays
+   * to read), else undefined. */
   exitStatus(): number | undefined;
   /** The command's process as /proc shows it (state, what it waits in), for a failure message. */
   processState(): string;
@@ -36,21 +37,25 @@ function readProc(pid: string, file: string): string {
 export function startPseudoTerminal(argv: string[], env: Record<string, string>, size: { columns: number; rows: number } = { columns: 120, rows: 60 }): PseudoTerminal {
   const socket = `tessera-test-${randomUUID()}`;
   const tmux = (...args: string[]) => execFileSync(TMUX, ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', TMUX_TMPDIR: process.env.TMUX_TMPDIR ?? '/tmp' } });
-  const quoted = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
-  const assignments = Object.entries({ ...env, TERM: 'xterm-256color' }).map(([k, v]) => `${k}=${quoted(v)}`);
-  // `env -i` so the terminal's command sees only `env`; remain-on-exit keeps the last screen.
-  tmux('new-session', '-d', '-s', 'test', '-x', String(size.columns), '-y', String(size.rows), `exec env -i ${assignments.join(' ')} ${argv.map(quoted).join(' ')}`);
-  tmux('set-option', '-t', 'test', 'remain-on-exit', 'on');
+  const assignments = Object.entries({ ...env, TERM: 'xterm-256color' }).map(([k, v]) => `${k}=${v}`);
+  // The command as argv (no shell, so no quoting), under `env -i` so that it sees only `env`;
+  // remain-on-exit set in the same call, before a command that ends at once could take the
+  // session down with it, keeps the last screen and the exit status.
+  tmux('new-session', '-d', '-s', 'test', '-x', String(size.columns), '-y', String(size.rows), 'env', '-i', ...assignments, ...argv, ';', 'set-option', '-t', 'test', 'remain-on-exit', 'on');
   const screen = () => tmux('capture-pane', '-p', '-t', 'test');
   const panePid = () => tmux('display-message', '-p', '-t', 'test', '#{pane_pid}').trim();
+  /** As a shell tells it: the exit status, or 128 + the signal that killed it. */
   const exitStatus = () => {
-    const [dead, status] = tmux('display-message', '-p', '-t', 'test', '#{pane_dead} #{pane_dead_status}').trim().split(' ');
-    if (dead === '1') return Number(status);
+    const [dead, status, signal] = tmux('display-message', '-p', '-t', 'test', '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}').trim().split('|');
+    if (dead === '1' && status) return Number(status);
+    if (dead === '1' && signal) return 128 + Number(signal);
     // tmux may leave an exited command unreaped for seconds; Linux tells a zombie's exit status
     // (proc(5): the 52nd field of stat, as waitpid(2) reports it).
     const stat = readProc(panePid(), 'stat');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields[0] === 'Z' ? (Number(fields[49]) >> 8) & 0xff : undefined;
+    if (fields[0] !== 'Z') return undefined;
+    const waited = Number(fields[49]);
+    return waited & 0x7f ? 128 + (waited & 0x7f) : (waited >> 8) & 0xff;
   };
   const processState = () => {
     const pid = panePid();

@@ -14,7 +14,8 @@ const completions = (shell: string, lines: string[]) =>
       'completion',
       ...lines,
     ],
-    { encoding: 'utf8' },
+    // The sources, not whatever dist/ holds: this spec may run without a build before it.
+    { encoding: 'utf8', env: { ...process.env, TESSERA_CLI_SOURCE: '1' } },
   )
     .trimEnd()
     .split('\n');

@@ -52,27 +52,38 @@ async function login(ctx: CliContext, options: LoginOptions): Promise<void> {
   } finally {
     waiting.stop();
   }
-  // From here on Ctrl-C is ignored: the files are written in a moment, and never half.
-  const session = await withSessionLock(ctx.locations.sessionFile, async () => {
-    const previous = await readSession(ctx.locations.sessionFile).catch(() => undefined);
-    const stored = await storeTokens(ctx, settings, tokens, oauth.issuerMetadata);
-    if (previous) await endPrevious(ctx, previous, stored);
-    return stored;
+  // From here on Ctrl-C does not stop the files being written: in a moment, and never half.
+  const { stored: session, previous } = await withSessionLock(ctx.locations.sessionFile, async () => {
+    const replaced = await readSession(ctx.locations.sessionFile).catch(() => undefined);
+    return { stored: await storeTokens(ctx, settings, tokens, oauth.issuerMetadata), previous: replaced };
   });
   report(ctx, settings, session.scope, tokens.accessToken, session.accessTokenFile, options.json === true);
+  // Outside the lock: only this process still holds the previous refresh token.
+  if (previous) await endPrevious(ctx, previous, session, tokens.accessToken, interrupted);
 }
 
+/** How long a login waits for the previous session's issuer to end it. */
+const END_PREVIOUS_TIMEOUT_MS = 5_000;
+
 /**
- * The login replaced `previous`: it is ended at its issuer too, so that no refresh token lives
- * on that nobody holds any more. Only a warning when that fails: the new login stands.
+ * The login replaced `previous`: it is ended at its issuer too, so that no refresh token lives on
+ * that nobody holds any more, and its access token file goes when it is not the one just written.
+ * Only a warning when that fails, takes more than 5 s or is skipped with Ctrl-C: the new login
+ * stands, and the previous session expires by itself.
  */
-async function endPrevious(ctx: CliContext, previous: StoredSession, current: StoredSession): Promise<void> {
+async function endPrevious(ctx: CliContext, previous: StoredSession, current: StoredSession, accessToken: string, interrupted: AbortSignal): Promise<void> {
+  const warn = (why: string) => ctx.term.stderr.write(`tessera: the previous session at ${previous.issuer} was not ended (${why}); it expires by itself\n`);
+  const stop = AbortSignal.any([interrupted, AbortSignal.timeout(END_PREVIOUS_TIMEOUT_MS)]);
   try {
-    await revokeSession(ctx, previous, { everywhere: false });
+    await interruptible(revokeSession(ctx, previous, { everywhere: false }), stop, 'ending the previous session');
   } catch (error) {
-    ctx.term.stderr.write(`tessera: the previous session at ${previous.issuer} could not be ended (${error instanceof Error ? error.message : String(error)}); it expires by itself\n`);
+    warn(interrupted.aborted ? 'skipped with Ctrl-C' : stop.aborted ? `no answer within ${END_PREVIOUS_TIMEOUT_MS / 1000} s` : error instanceof Error ? error.message : String(error));
   }
-  if (previous.accessTokenFile !== current.accessTokenFile) await removeAccessTokenFile(previous);
+  try {
+    await removeAccessTokenFile(previous, { keep: { path: current.accessTokenFile, token: accessToken } });
+  } catch (error) {
+    ctx.term.stderr.write(`tessera: ${previous.accessTokenFile}, the previous session's access token, was not removed: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
 }
 
 /** RFC 8628 scopes as README "Logging in" lists them; offline_access for the refresh token. */

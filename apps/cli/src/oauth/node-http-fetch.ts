@@ -12,17 +12,25 @@ interface FetchOptions {
 }
 
 /**
- * openid-client's requests over node:http(s) instead of the global fetch. Node 20's fetch (its
- * bundled undici) costs about 200 ms of CPU on its first request in a process, loading undici and
- * compiling its HTTP parser: more than the rest of a `tessera token` that refreshes (node:http
- * costs about 25 ms). It keeps fetch's contract as openid-client relies on it: a standard
- * Response (redirects are returned, not followed: openid-client asks for 'manual'), rejection
- * with the signal's reason when it aborts (openid-client recognises its timeout by that), and
- * TypeError('fetch failed', { cause }) when the request fails.
+ * openid-client's requests over node:http(s) instead of the global fetch. Node 20's first fetch
+ * in a process costs about 200 ms of CPU (undici's HTTP client and its parser), more than the
+ * rest of a `tessera token` that refreshes; node:http costs about 25 ms. (The answer is still a
+ * standard Response, as openid-client requires: building one loads undici's Response and Headers,
+ * about 60 ms, but not its client.) It keeps fetch's contract as openid-client relies on it:
+ * redirects are returned, not followed (openid-client asks for 'manual'); an abort rejects with
+ * the signal's reason (openid-client recognises its timeout by that); any other failure, an
+ * answer Response cannot hold (a status outside 200–599) or one over 1 MiB included, rejects
+ * with TypeError('fetch failed', { cause }).
  */
 export function nodeHttpFetch(url: string, options: FetchOptions): Promise<Response> {
   const { signal } = options;
   if (signal?.aborted) return Promise.reject(signal.reason);
+  let body: string | Uint8Array | undefined;
+  try {
+    body = requestBody(options.body);
+  } catch (error) {
+    return Promise.reject(error);
+  }
   const target = new URL(url);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<Response>((resolve, reject) => {
@@ -38,20 +46,26 @@ export function nodeHttpFetch(url: string, options: FetchOptions): Promise<Respo
       reject(new TypeError('fetch failed', { cause: error }));
     });
     request.once('response', (response) => {
-      collect(response).then(
-        (body) => {
-          settle();
-          resolve(toResponse(response, body, options.method));
-        },
-        (error: unknown) => {
-          settle();
-          reject(new TypeError('fetch failed', { cause: error }));
-        },
-      );
+      collect(response)
+        .then((content) => toResponse(response, content, options.method))
+        .then(
+          (answer) => {
+            settle();
+            resolve(answer);
+          },
+          (error: unknown) => {
+            settle();
+            request.destroy();
+            reject(new TypeError('fetch failed', { cause: error }));
+          },
+        );
     });
-    request.end(requestBody(options.body));
+    request.end(body);
   });
 }
+
+/** More than any OAuth answer needs; a larger one is refused rather than held in memory. */
+const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 function requestBody(body: FetchBody): string | Uint8Array | undefined {
   if (body === undefined || body === null) return undefined;
@@ -64,7 +78,12 @@ function requestBody(body: FetchBody): string | Uint8Array | undefined {
 
 async function collect(response: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of response) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of response) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_RESPONSE_BYTES) throw new RangeError(`the answer is larger than ${MAX_RESPONSE_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks);
 }
 

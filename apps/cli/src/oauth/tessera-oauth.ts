@@ -57,12 +57,8 @@ export class TesseraOAuth {
   static async connect(settings: { issuer: string; clientId: string; issuerMetadata?: IssuerMetadata }, now: Date): Promise<TesseraOAuth> {
     const { issuer, clientId, issuerMetadata: known } = settings;
     const insecure = new URL(issuer).protocol === 'http:';
-    if (known && known.document.issuer === issuer && now.getTime() - Date.parse(known.fetchedAt) < METADATA_MAX_AGE_MS) {
-      const config = new oidc.Configuration(known.document, clientId, undefined, oidc.None());
-      config[oidc.customFetch] = nodeHttpFetch;
-      if (insecure) oidc.allowInsecureRequests(config);
-      return new TesseraOAuth(config, issuer, known.fetchedAt);
-    }
+    const reused = known && usableMetadata(known, issuer, now) ? configured(known, clientId, insecure) : undefined;
+    if (reused) return new TesseraOAuth(reused, issuer, known!.fetchedAt);
     try {
       const config = await oidc.discovery(new URL(issuer), clientId, undefined, oidc.None(), {
         execute: insecure ? [oidc.allowInsecureRequests] : [],
@@ -109,6 +105,27 @@ export class TesseraOAuth {
     } catch (error) {
       throw translateOAuthError(error, step, this.#issuer);
     }
+  }
+}
+
+/** Metadata of this issuer, discovered less than a day ago (and not in the future: a clock
+ * that was wrong at login must not make it fresh for ever). */
+function usableMetadata(known: IssuerMetadata, issuer: string, now: Date): boolean {
+  const age = now.getTime() - Date.parse(known.fetchedAt);
+  const sameIssuer = typeof known.document?.issuer === 'string' && known.document.issuer.replace(/\/+$/, '') === issuer;
+  return sameIssuer && age >= 0 && age < METADATA_MAX_AGE_MS;
+}
+
+/** The client from kept metadata; undefined when openid-client will not take it (a session file
+ * edited by hand), and then it is discovered again. */
+function configured(known: IssuerMetadata, clientId: string, insecure: boolean): oidc.Configuration | undefined {
+  try {
+    const config = new oidc.Configuration(known.document, clientId, undefined, oidc.None());
+    config[oidc.customFetch] = nodeHttpFetch;
+    if (insecure) oidc.allowInsecureRequests(config);
+    return config;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ResponseBodyError } from 'openid-client';
+import { ClientError, ResponseBodyError } from 'openid-client';
 import { ExitCode } from '../exit-codes.js';
 import { translateOAuthError, type OAuthStep } from './translate-oauth-error.js';
 
@@ -27,4 +27,14 @@ test('no answer from the issuer is exit 3', () => {
   const translated = translateOAuthError(refused, 'discovery', 'https://tessera.example');
   assert.equal(translated.exitCode, ExitCode.issuerUnreachable);
   assert.match(translated.message, /ECONNREFUSED/);
+});
+
+test('a 5xx that is no OAuth answer (a proxy 503 page) is exit 3; the words of the issuer are shown printable and bounded', () => {
+  const proxy = new ClientError('unexpected HTTP response status code', { cause: new Response('<html>down</html>', { status: 503 }) });
+  const translated = translateOAuthError(proxy, 'refresh', 'https://tessera.example');
+  assert.equal(translated.exitCode, ExitCode.issuerUnreachable);
+  assert.match(translated.message, /answered HTTP 503/);
+  const noisy = translateOAuthError(oauthError('invalid_grant', `bad\x1b[31m red\n${'x'.repeat(500)}`), 'refresh', 'https://tessera.example');
+  assert.doesNotMatch(noisy.message, /[\x00-\x1f]/);
+  assert.ok(noisy.message.length < 400);
 });

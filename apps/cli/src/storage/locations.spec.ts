@@ -14,4 +14,6 @@ test('WLCG Bearer Token Discovery order; the session is state, not config', () =
   assert.equal(xdg.sessionFile, '/s/tessera/session.json');
   // BEARER_TOKEN_FILE, when set, is the only place.
   assert.deepEqual(locations({ BEARER_TOKEN_FILE: '/x/token', XDG_RUNTIME_DIR: '/run/user/1000' }, 1000, '/h').bearerTokenCandidates, ['/x/token']);
+  // A relative one is kept absolute, so that a later command in another directory finds it.
+  assert.equal(locations({ BEARER_TOKEN_FILE: 'bt' }, 1000, '/h').bearerTokenFile, `${process.cwd()}/bt`);
 });

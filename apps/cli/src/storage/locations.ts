@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** Where the CLI keeps its files; README.md documents each. */
 export interface Locations {
@@ -22,8 +22,9 @@ export function locations(env: NodeJS.ProcessEnv, uid: number, home: string): Lo
   const configHome = env.XDG_CONFIG_HOME || join(home, '.config');
   const stateHome = env.XDG_STATE_HOME || join(home, '.local', 'state');
   const name = `bt_u${uid}`;
+  // Absolute, so that the session file names it whatever the directory of a later command.
   const candidates = env.BEARER_TOKEN_FILE
-    ? [env.BEARER_TOKEN_FILE]
+    ? [resolve(env.BEARER_TOKEN_FILE)]
     : [...(env.XDG_RUNTIME_DIR ? [join(env.XDG_RUNTIME_DIR, name)] : []), join('/tmp', name)];
   return {
     configFile: join(configHome, 'tessera', 'config.json'),
