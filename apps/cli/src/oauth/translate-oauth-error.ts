@@ -51,7 +51,6 @@ function fromOAuthResponse(error: ResponseBodyError, step: OAuthStep): CliError 
 /** The issuer's words as the terminal shows them: one line, printable characters only (no
  * escape sequences from whatever answered), at most 300 characters. */
 function shown(text: string): string {
-  // eslint-disable-next-line no-control-regex
   const printable = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
   return printable.length > 300 ? `${printable.slice(0, 300)}…` : printable;
 }
