@@ -29,6 +29,8 @@ export function noIssuer(configFile: string): CliError {
   return new CliError(ExitCode.usage, 'no issuer configured', { hint: `give --issuer, set TESSERA_ISSUER, or write {"issuer": "https://…"} to ${configFile}` });
 }
 
+/** Checked by hand, not with zod as the services' configuration is: loading zod takes about
+ * 100 ms here, more than all of `tessera token`, which reads this file on every call. */
 async function readConfigFile(path: string): Promise<{ issuer?: string; clientId?: string }> {
   let text;
   try {
