@@ -62,11 +62,13 @@ Tessera dev stack
   dev-idp       ${apps.devIdp?.issuer ?? '-'}    (OpenID Provider; accounts in config/dev.yaml)
   certificates  ${pki.dir}/ (ca.crt, <name>.crt, <name>.key; demo identities: demo-service, demo-admin)
 
-Log in (device flow, client tessera-cli; accounts alice/alice and bob/bob at dev-idp):
+Log in from another terminal (accounts alice/alice and bob/bob at dev-idp):
+  npx tessera login --issuer ${issuer} --group dirac_user
+  npx tessera token        (then whoami, tokens, sessions, logout; apps/cli/README.md)
+or by hand, as any OAuth client (device flow, client tessera-cli):
   curl -s -d client_id=tessera-cli -d 'scope=g:dirac_user offline_access' ${issuer}/device_authorization
   then open the verification_uri_complete it prints, log in, and poll for the tokens:
   curl -s -d client_id=tessera-cli -d grant_type=urn:ietf:params:oauth:grant-type:device_code -d device_code=<device_code> ${issuer}/token
-  (the CLI will do this as: tessera login --issuer ${issuer})
 Discovery: ${issuer}/.well-known/oauth-authorization-server
 Press Ctrl-C to stop.
 `);
