@@ -8,11 +8,12 @@
 // `npm ci` builds it (the root `prepare` script); `npm run build -w @tessera/cli` builds it again.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import lockfile from 'proper-lockfile';
 
 /**
  * commander requires node:child_process as it loads, for subcommands that are executables of
@@ -35,35 +36,48 @@ const lazyChildProcessForCommander = {
 const root = dirname(fileURLToPath(import.meta.url));
 const outfile = join(root, 'dist/tessera.cjs');
 
-await rm(`${outfile}.v8cache`, { force: true });
-const { outputFiles } = await build({
-  entryPoints: [join(root, 'src/main.ts')],
-  outfile,
-  bundle: true,
-  minify: true,
-  // For reading a stack trace of the bundle against the sources (Node reads it itself only when
-  // the bundle is run directly with --enable-source-maps).
-  sourcemap: 'linked',
-  platform: 'node',
-  format: 'cjs',
-  // Which build this is: bin/tessera.cjs uses a code cache only if it begins with the same line.
-  banner: { js: `// tessera build ${randomBytes(8).toString('hex')}` },
-  target: 'node20.19',
-  // `open` finds the xdg-open script it ships beside itself through import.meta.url; the bundle
-  // does not carry that script, and without a URL `open` runs the system's xdg-open instead.
-  define: { 'import.meta.url': 'undefined' },
-  plugins: [lazyChildProcessForCommander],
-  logLevel: 'warning',
-  write: false,
-});
-// Each file replaced whole (a temporary file renamed over it): a `tessera` started meanwhile runs
-// the old build or the new one, never a part.
+const banner = `// tessera build ${randomBytes(8).toString('hex')}`;
+// One build at a time (tests and the benchmark each build): the bundle, its map and the cache
+// warmed from it belong together.
 await mkdir(dirname(outfile), { recursive: true });
-for (const file of outputFiles) {
-  await writeFile(`${file.path}.tmp`, file.contents);
-  await rename(`${file.path}.tmp`, file.path);
+const release = await lockfile.lock(dirname(outfile), { lockfilePath: join(dirname(outfile), '.build.lock'), realpath: false, stale: 30_000, retries: { retries: 300, minTimeout: 100, maxTimeout: 200 } });
+try {
+  await buildOnce();
+} finally {
+  await release();
 }
-await writeCodeCache();
+
+async function buildOnce() {
+  const { outputFiles } = await build({
+    entryPoints: [join(root, 'src/main.ts')],
+    outfile,
+    bundle: true,
+    minify: true,
+    // For reading a stack trace of the bundle against the sources (Node reads it itself only when
+    // the bundle is run directly with --enable-source-maps).
+    sourcemap: 'linked',
+    platform: 'node',
+    format: 'cjs',
+    // Which build this is: bin/tessera.cjs uses a code cache only if it begins with the same line.
+    banner: { js: banner },
+    target: 'node20.19',
+    // `open` finds the xdg-open script it ships beside itself through import.meta.url; the bundle
+    // does not carry that script, and without a URL `open` runs the system's xdg-open instead.
+    define: { 'import.meta.url': 'undefined' },
+    plugins: [lazyChildProcessForCommander],
+    logLevel: 'warning',
+    write: false,
+  });
+  // Each file replaced whole (a temporary file renamed over it): a `tessera` started meanwhile runs
+  // the old build or the new one, never a part. The old cache stays until the new one replaces
+  // it; it names the old build, so it is not used meanwhile.
+  for (const file of outputFiles) {
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    await writeFile(temporary, file.contents);
+    await rename(temporary, file.path);
+  }
+  await writeCodeCache();
+}
 
 /**
  * bin/tessera.cjs compiles the bundle with the V8 code cache this writes: `tessera token` run
@@ -84,7 +98,8 @@ async function writeCodeCache() {
     const env = { PATH: process.env.PATH ?? '', HOME: home, XDG_STATE_HOME: join(home, 'state'), XDG_CONFIG_HOME: join(home, 'config'), BEARER_TOKEN_FILE: tokenFile, TESSERA_CLI_WRITE_CODE_CACHE: '1' };
     const printed = execFileSync(process.execPath, [join(root, 'bin/tessera.cjs'), 'token'], { env, encoding: 'utf8' });
     if (printed.trim() !== token) throw new Error(`the warm-up run of the bundle printed ${JSON.stringify(printed)}`);
-    await stat(`${outfile}.v8cache`);
+    const cache = await readFile(`${outfile}.v8cache`);
+    if (!cache.subarray(0, banner.length + 1).equals(Buffer.from(`${banner}\n`))) throw new Error('the warm-up run wrote no code cache for this build');
   } finally {
     await rm(home, { recursive: true, force: true });
   }

@@ -41,16 +41,20 @@ function runBundle() {
     // Written whole or not at all (the build checks it is there; a read-only install keeps none).
     process.once('exit', () => {
       try {
-        writeFileSync(`${cacheFile}.tmp`, Buffer.concat([expected, script.createCachedData()]));
-        renameSync(`${cacheFile}.tmp`, cacheFile);
+        const temporary = `${cacheFile}.${process.pid}.tmp`;
+        writeFileSync(temporary, Buffer.concat([expected, script.createCachedData()]));
+        renameSync(temporary, cacheFile);
       } catch {
         // no cache: the bundle is compiled each time
       }
     });
   }
-  // The bundle sets the exit code of every command it runs; one that does not run to its end
-  // (emptied, cut short) must not pass for a success.
-  process.exitCode = 1;
+  // The bundle ends every command with process.exit(code); a bundle that lets the process end
+  // without (emptied, cut short) must not pass for a success. (Not process.exitCode up front:
+  // commander's help reads it.)
+  process.once('beforeExit', () => {
+    process.exitCode = 1;
+  });
   const module_ = new Module(bundle, module);
   module_.filename = bundle;
   script.runInThisContext()(module_.exports, Module.createRequire(bundle), module_, bundle, dirname(bundle));

@@ -24,6 +24,25 @@ test('npx tessera runs the build, with its code cache', async () => {
   assert.doesNotMatch(stderr, /code cache/);
 });
 
+test('help, as a command and as an option, is a success', async () => {
+  for (const args of [['help'], ['help', 'token'], ['--help'], ['token', '--help']]) {
+    const { stdout } = await run(process.execPath, [TESSERA_BIN, ...args], { env });
+    assert.match(stdout, /^Usage: tessera/, args.join(' '));
+  }
+});
+
+test('a bundle that ends without saying how is a failure', async () => {
+  const copy = mkdtempSync(join(tmpdir(), 'tessera-launcher-'));
+  try {
+    cpSync(join(REPO_ROOT, 'apps/cli/bin'), join(copy, 'bin'), { recursive: true });
+    cpSync(join(REPO_ROOT, 'apps/cli/dist'), join(copy, 'dist'), { recursive: true });
+    writeFileSync(join(copy, 'dist/tessera.cjs'), '// tessera build 0000000000000000\n');
+    await assert.rejects(run(process.execPath, [join(copy, 'bin/tessera.cjs'), 'token'], { env }), (error: { code?: number }) => error.code === 1);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+});
+
 test('a code cache stamped for another build, or one this Node refuses, is not used, and the build still runs', async () => {
   const copy = mkdtempSync(join(tmpdir(), 'tessera-launcher-'));
   try {

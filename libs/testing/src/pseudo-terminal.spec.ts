@@ -12,9 +12,9 @@ async function exited(terminal: ReturnType<typeof startPseudoTerminal>): Promise
 }
 
 test('a command in a pseudo terminal: it is a terminal, sees only the given environment, reads keys, and its exit status is told', async () => {
-  const terminal = startPseudoTerminal(['/bin/sh', '-c', 'test -t 0 && test -t 2 && echo "tty $GREETING ${HOME:-nohome}"; read line; echo "got $line"; exit 3'], { PATH: '/usr/bin:/bin', GREETING: "it's me" });
+  const terminal = startPseudoTerminal(['/bin/sh', '-c', 'test -t 0 && test -t 2 && echo "tty $GREETING ${HOME:-nohome}"; read line; echo "got $line"; exit 3;'], { PATH: '/usr/bin:/bin', GREETING: "it's me;" });
   try {
-    assert.match(await terminal.waitForScreen(/tty/), /^tty it's me nohome$/m);
+    assert.match(await terminal.waitForScreen(/tty/), /^tty it's me; nohome$/m);
     assert.equal(terminal.exitStatus(), undefined, 'still running');
     terminal.sendKeys('hello', 'Enter');
     assert.match(await terminal.waitForScreen(/got/), /^got hello$/m);

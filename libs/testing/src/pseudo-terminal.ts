@@ -37,11 +37,13 @@ function readProc(pid: string, file: string): string {
 export function startPseudoTerminal(argv: string[], env: Record<string, string>, size: { columns: number; rows: number } = { columns: 120, rows: 60 }): PseudoTerminal {
   const socket = `tessera-test-${randomUUID()}`;
   const tmux = (...args: string[]) => execFileSync(TMUX, ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', TMUX_TMPDIR: process.env.TMUX_TMPDIR ?? '/tmp' } });
-  const assignments = Object.entries({ ...env, TERM: 'xterm-256color' }).map(([k, v]) => `${k}=${v}`);
+  // tmux ends a command at an argument that ends in `;` unless it is escaped as `\;`.
+  const literal = (word: string) => (word.endsWith(';') ? `${word.slice(0, -1)}\\;` : word);
+  const assignments = Object.entries({ ...env, TERM: 'xterm-256color' }).map(([k, v]) => literal(`${k}=${v}`));
   // The command as argv (no shell, so no quoting), under `env -i` so that it sees only `env`;
   // remain-on-exit set in the same call, before a command that ends at once could take the
   // session down with it, keeps the last screen and the exit status.
-  tmux('new-session', '-d', '-s', 'test', '-x', String(size.columns), '-y', String(size.rows), 'env', '-i', ...assignments, ...argv, ';', 'set-option', '-t', 'test', 'remain-on-exit', 'on');
+  tmux('new-session', '-d', '-s', 'test', '-x', String(size.columns), '-y', String(size.rows), 'env', '-i', ...assignments, ...argv.map(literal), ';', 'set-option', '-t', 'test', 'remain-on-exit', 'on');
   const screen = () => tmux('capture-pane', '-p', '-t', 'test');
   const panePid = () => tmux('display-message', '-p', '-t', 'test', '#{pane_pid}').trim();
   /** As a shell tells it: the exit status, or 128 + the signal that killed it. */

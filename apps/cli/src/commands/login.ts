@@ -55,11 +55,14 @@ async function login(ctx: CliContext, options: LoginOptions): Promise<void> {
   // From here on Ctrl-C does not stop the files being written: in a moment, and never half.
   const { stored: session, previous } = await withSessionLock(ctx.locations.sessionFile, async () => {
     const replaced = await readSession(ctx.locations.sessionFile).catch(() => undefined);
-    return { stored: await storeTokens(ctx, settings, tokens, oauth.issuerMetadata), previous: replaced };
+    const stored = await storeTokens(ctx, settings, tokens, oauth.issuerMetadata);
+    // Under the lock: a refresh of the new session could otherwise write the file being judged.
+    if (replaced) await removePreviousAccessToken(ctx, replaced, stored, tokens.accessToken);
+    return { stored, previous: replaced };
   });
   report(ctx, settings, session.scope, tokens.accessToken, session.accessTokenFile, options.json === true);
   // Outside the lock: only this process still holds the previous refresh token.
-  if (previous) await endPrevious(ctx, previous, session, tokens.accessToken, interrupted);
+  if (previous) await endPrevious(ctx, previous, interrupted);
 }
 
 /** How long a login waits for the previous session's issuer to end it. */
@@ -67,18 +70,21 @@ const END_PREVIOUS_TIMEOUT_MS = 5_000;
 
 /**
  * The login replaced `previous`: it is ended at its issuer too, so that no refresh token lives on
- * that nobody holds any more, and its access token file goes when it is not the one just written.
- * Only a warning when that fails, takes more than 5 s or is skipped with Ctrl-C: the new login
- * stands, and the previous session expires by itself.
+ * that nobody holds any more. Only a warning when that fails, takes more than 5 s or is skipped
+ * with Ctrl-C: the new login stands, and the previous session expires by itself.
  */
-async function endPrevious(ctx: CliContext, previous: StoredSession, current: StoredSession, accessToken: string, interrupted: AbortSignal): Promise<void> {
-  const warn = (why: string) => ctx.term.stderr.write(`tessera: the previous session at ${previous.issuer} was not ended (${why}); it expires by itself\n`);
+async function endPrevious(ctx: CliContext, previous: StoredSession, interrupted: AbortSignal): Promise<void> {
   const stop = AbortSignal.any([interrupted, AbortSignal.timeout(END_PREVIOUS_TIMEOUT_MS)]);
   try {
     await interruptible(revokeSession(ctx, previous, { everywhere: false }), stop, 'ending the previous session');
   } catch (error) {
-    warn(interrupted.aborted ? 'skipped with Ctrl-C' : stop.aborted ? `no answer within ${END_PREVIOUS_TIMEOUT_MS / 1000} s` : error instanceof Error ? error.message : String(error));
+    const why = interrupted.aborted ? 'skipped with Ctrl-C' : stop.aborted ? `no answer within ${END_PREVIOUS_TIMEOUT_MS / 1000} s` : error instanceof Error ? error.message : String(error);
+    ctx.term.stderr.write(`tessera: the previous session at ${previous.issuer} was not ended (${why}); it expires by itself\n`);
   }
+}
+
+/** The previous session's access token file goes unless it is the one just written. */
+async function removePreviousAccessToken(ctx: CliContext, previous: StoredSession, current: StoredSession, accessToken: string): Promise<void> {
   try {
     await removeAccessTokenFile(previous, { keep: { path: current.accessTokenFile, token: accessToken } });
   } catch (error) {

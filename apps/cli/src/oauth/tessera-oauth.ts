@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as oidc from 'openid-client';
 import { CliError, RUN_LOGIN } from '../cli-error.js';
 import { ExitCode } from '../exit-codes.js';
+import { printable } from '../output/printable.js';
 import { nodeHttpFetch } from './node-http-fetch.js';
 import { translateOAuthError, type OAuthStep } from './translate-oauth-error.js';
 
@@ -29,6 +31,13 @@ export interface IssuerMetadata {
   /** ISO 8601. */
   readonly fetchedAt: string;
 }
+
+/** How long one refresh request may take, in seconds (openid-client's Configuration.timeout). */
+const REFRESH_TIMEOUT_S = 5;
+/** The retry of a refresh whose answer may have been lost: after this pause, and only while this
+ * long has not passed since the first was sent (inside the authserver's 10 s grace). */
+const RETRY_AFTER_MS = 1_000;
+const RETRY_WITHIN_MS = 8_000;
 
 /** How long discovered metadata is used before it is fetched again. */
 export const METADATA_MAX_AGE_MS = 24 * 60 * 60_000;
@@ -73,7 +82,21 @@ export class TesseraOAuth {
 
   async startDeviceLogin(scope: string): Promise<DeviceAuthorization> {
     const raw = await this.#call('login', () => oidc.initiateDeviceAuthorization(this.#config, { scope }));
-    return { userCode: raw.user_code, verificationUri: raw.verification_uri, verificationUriComplete: raw.verification_uri_complete, expiresIn: raw.expires_in * 1000, raw };
+    // Shown in the terminal and opened in a browser: web addresses of the issuer's scheme only,
+    // in their normal form, and a code of printable characters.
+    const address = (value: string | undefined, name: string) => {
+      if (value === undefined) return undefined;
+      const url = URL.canParse(value) ? new URL(value) : undefined;
+      if (!url || url.protocol !== new URL(this.#issuer).protocol) throw new CliError(ExitCode.failure, `the issuer sent a ${name} that is not a web address of its own scheme`);
+      return url.href;
+    };
+    return {
+      userCode: printable(raw.user_code, 64),
+      verificationUri: address(raw.verification_uri, 'verification_uri')!,
+      verificationUriComplete: address(raw.verification_uri_complete, 'verification_uri_complete'),
+      expiresIn: raw.expires_in * 1000,
+      raw,
+    };
   }
 
   /** Polls as RFC 8628 §3.5 says (interval, +5 s on slow_down) until approved, refused, expired
@@ -89,8 +112,29 @@ export class TesseraOAuth {
     }
   }
 
-  async refresh(refreshToken: string): Promise<IssuedTokens> {
-    return issued(await this.#call('refresh', () => oidc.refreshTokenGrant(this.#config, refreshToken)));
+  /**
+   * RFC 6749 §6. A refresh that failed after it may have reached the issuer (a 5xx from it or a
+   * gateway, a timeout, a reset) may have rotated the refresh token all the same, its answer
+   * lost; the authserver then takes the old token again for a little while (its
+   * refreshTokenReuseGrace, 10 s by default) and later counts it as reuse, which ends the
+   * session. So such a refresh is tried once more, a second later, if that is still well within
+   * those 10 s; each attempt waits 5 s at most. Refusals, and failures before anything was sent
+   * (connection refused, DNS, certificates), are not retried.
+   */
+  async refresh(refreshToken: string, options: { onRetry?: (why: string) => void } = {}): Promise<IssuedTokens> {
+    const once = async () => {
+      this.#config.timeout = REFRESH_TIMEOUT_S;
+      return issued(await this.#call('refresh', () => oidc.refreshTokenGrant(this.#config, refreshToken)));
+    };
+    const sent = Date.now();
+    try {
+      return await once();
+    } catch (error) {
+      if (!mayHaveReachedIssuer(error) || Date.now() - sent + RETRY_AFTER_MS > RETRY_WITHIN_MS) throw error;
+      options.onRetry?.((error as Error).message);
+      await sleep(RETRY_AFTER_MS);
+      return once();
+    }
   }
 
   /** RFC 7009; `everywhere` is Tessera's `delete_idp_tokens=true` (README "Logging in"). */
@@ -127,6 +171,14 @@ function configured(known: IssuerMetadata, clientId: string, insecure: boolean):
   } catch {
     return undefined;
   }
+}
+
+/** Whether a failed request may have been received: not when the connection was never made. */
+function mayHaveReachedIssuer(error: unknown): boolean {
+  if (!(error instanceof CliError) || error.exitCode !== ExitCode.issuerUnreachable) return false;
+  const socketError = ((error.cause as { cause?: { code?: unknown } } | undefined)?.cause?.code);
+  const notSent = typeof socketError === 'string' && (/^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/.test(socketError) || /CERT|SELF_SIGNED|TLS/.test(socketError));
+  return !notSent;
 }
 
 function issued(response: oidc.TokenEndpointResponse): IssuedTokens {

@@ -1,6 +1,7 @@
 import { ClientError, ResponseBodyError } from 'openid-client';
 import { CliError, RUN_LOGIN } from '../cli-error.js';
 import { ExitCode } from '../exit-codes.js';
+import { printable } from '../output/printable.js';
 
 /** What the CLI was doing when openid-client failed; the same OAuth error means different things. */
 export type OAuthStep = 'discovery' | 'login' | 'refresh' | 'logout';
@@ -12,7 +13,7 @@ export type OAuthStep = 'discovery' | 'login' | 'refresh' | 'logout';
 export function translateOAuthError(error: unknown, step: OAuthStep, issuer: string): CliError {
   if (error instanceof CliError) return error;
   if (error instanceof ResponseBodyError && (error.error === 'temporarily_unavailable' || error.status >= 500)) {
-    return new CliError(ExitCode.issuerUnreachable, `the issuer ${issuer} is unavailable (${shown(error.error_description ?? error.error)})`, { cause: error, hint: 'try again later' });
+    return new CliError(ExitCode.issuerUnreachable, `the issuer ${issuer} is unavailable (${printable(error.error_description ?? error.error)})`, { cause: error, hint: 'try again later' });
   }
   if (error instanceof ResponseBodyError) return fromOAuthResponse(error, step);
   if (isNetworkFailure(error)) {
@@ -29,7 +30,7 @@ export function translateOAuthError(error: unknown, step: OAuthStep, issuer: str
 }
 
 function fromOAuthResponse(error: ResponseBodyError, step: OAuthStep): CliError {
-  const description = shown(error.error_description ?? error.error);
+  const description = printable(error.error_description ?? error.error);
   const cause = { cause: error };
   switch (error.error) {
     case 'access_denied':
@@ -44,15 +45,8 @@ function fromOAuthResponse(error: ResponseBodyError, step: OAuthStep): CliError 
       if (step === 'refresh') return new CliError(ExitCode.notLoggedIn, `the session has ended (${description})`, { ...cause, hint: RUN_LOGIN });
       return new CliError(ExitCode.failure, `${step} refused: ${description}`, cause);
     default:
-      return new CliError(ExitCode.failure, `${step} refused by the issuer: ${shown(error.error)}: ${description}`, cause);
+      return new CliError(ExitCode.failure, `${step} refused by the issuer: ${printable(error.error)}: ${description}`, cause);
   }
-}
-
-/** The issuer's words as the terminal shows them: one line, printable characters only (no
- * escape sequences from whatever answered), at most 300 characters. */
-function shown(text: string): string {
-  const printable = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
-  return printable.length > 300 ? `${printable.slice(0, 300)}…` : printable;
 }
 
 // Node's fetch fails with TypeError('fetch failed') and the socket error as cause; openid-client

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError, RUN_LOGIN } from '../cli-error.js';
 import type { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -55,22 +54,9 @@ export async function freshAccessToken(ctx: CliContext, options: { issuer: strin
   }, { onWait: () => ctx.term.stderr.write('tessera: waiting for another tessera process to finish refreshing\n') });
 }
 
-/** How long to wait before the one retry of a refresh the issuer may have answered unseen; well
- * within the authserver's grace for a lost answer (refreshTokenReuseGrace, 10 s). */
-const RETRY_AFTER_MS = 1_000;
-
 async function refresh(ctx: CliContext, session: StoredSession): Promise<FreshAccessToken> {
   const oauth = await ctx.oauth(session);
-  // A 5xx or a timeout may come after the issuer rotated the refresh token: the new one is lost
-  // then, and the old one works again only within the issuer's grace for a lost answer. So retry
-  // once, at once, rather than leave a later call to present it when it would count as reuse
-  // (which ends the session). A refusal (invalid_grant) is not retried.
-  const tokens = await oauth.refresh(session.refreshToken).catch(async (error: unknown) => {
-    if (!(error instanceof CliError) || error.exitCode !== ExitCode.issuerUnreachable) throw error;
-    ctx.term.stderr.write(`tessera: ${error.message}; trying once more\n`);
-    await sleep(RETRY_AFTER_MS);
-    return oauth.refresh(session.refreshToken);
-  });
+  const tokens = await oauth.refresh(session.refreshToken, { onRetry: (why) => ctx.term.stderr.write(`tessera: ${why}; trying once more\n`) });
   const stored = await storeTokens(ctx, session, tokens, oauth.issuerMetadata);
   return { token: tokens.accessToken, expiresAt: new Date(stored.accessTokenExpiresAt), issuer: session.issuer, refreshed: true };
 }
