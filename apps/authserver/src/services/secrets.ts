@@ -28,9 +28,11 @@ export function newUserCode(): string {
   return code;
 }
 
-/** As the user reads it: `BCDF-GHJK`. */
+/** As the user reads it: `BCDF-GHJK` for a code of 8 letters (however it was typed); anything
+ * else as it came, so that a page shows back what was typed. */
 export function displayUserCode(code: string): string {
-  return `${code.slice(0, 4)}-${code.slice(4)}`;
+  const letters = code.replace(/[\s-]/g, '').toUpperCase();
+  return /^[A-Z]{8}$/.test(letters) ? `${letters.slice(0, 4)}-${letters.slice(4)}` : code;
 }
 
 /** What the user typed, normalised: any case, dashes and spaces ignored (RFC 8628 §6.1); undefined

@@ -1,7 +1,7 @@
 import { html } from './html.js';
 import { layout } from './layout.js';
 import { describeScope } from './describe-scope.js';
-import { displayUserCode } from './verification-page.js';
+import { displayUserCode } from '../../services/secrets.js';
 
 export interface ConfirmationPage {
   csrfToken: string;

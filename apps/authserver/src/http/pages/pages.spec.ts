@@ -11,7 +11,8 @@ import { idpChooserPage } from './idp-chooser-page.js';
 import { STYLESHEET, STYLESHEET_HASH } from './layout.js';
 import { successPage } from './success-page.js';
 import { unregisteredPage } from './unregistered-page.js';
-import { displayUserCode, verificationPage } from './verification-page.js';
+import { displayUserCode } from '../../services/secrets.js';
+import { verificationPage } from './verification-page.js';
 
 const EVIL = `<script>alert(1)</script>"><img src=x onerror=alert(2)>'`;
 

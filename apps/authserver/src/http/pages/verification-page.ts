@@ -1,3 +1,4 @@
+import { displayUserCode } from '../../services/secrets.js';
 import { html } from './html.js';
 import { layout } from './layout.js';
 
@@ -20,12 +21,6 @@ const MESSAGES: Record<VerificationError, string> = {
 // RFC 8628 §6.1: the code is typed case-insensitively, with or without its dash (or a space).
 // The field is tolerant by design; the server normalises and judges the code.
 const USER_CODE_PATTERN = String.raw`\s*[A-Za-z]{4}[\s\-]?[A-Za-z]{4}\s*`;
-
-/** Shows a code as XXXX-XXXX when it is 8 letters; anything else is shown as it came. */
-export function displayUserCode(code: string): string {
-  const letters = code.replace(/[\s-]/g, '').toUpperCase();
-  return /^[A-Z]{8}$/.test(letters) ? `${letters.slice(0, 4)}-${letters.slice(4)}` : code;
-}
 
 /** Where the user types the code their device shows (RFC 8628 §3.3). */
 export function verificationPage({ csrfToken, userCode, error }: VerificationPage): string {
