@@ -8,3 +8,4 @@ export { startFaultProxy, type Fault, type FaultOptions, type FaultProxy } from 
 export { standInUserTokens } from './stand-in-user-tokens.js';
 export { launchChromium, chromiumPath } from './chromium.js';
 export { startPseudoTerminal, type PseudoTerminal } from './pseudo-terminal.js';
+export { startBackends, type Backends } from './backends.js';

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import * as oidc from 'openid-client';
 import type { TesseraConfig } from '@tessera/config';
 import { createLogger } from '@tessera/observability';
-import { createTestPki, freePort, startAppProcess, startFaultProxy, testConfig, testEnv, type AppProcess, type FaultProxy, type TestPki } from '@tessera/testing';
+import { createTestPki, freePort, startBackends, testConfig, type AppProcess, type FaultProxy, type TestPki } from '@tessera/testing';
 import { buildAuthServer, type RunningAuthServer } from '../factory.js';
 
 export interface AuthStack {
@@ -32,19 +32,11 @@ export async function startAuthStack(extra: Record<string, string> = {}): Promis
   const pki = await createTestPki();
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
-  const idpPort = await freePort();
-  const idp = await startFaultProxy('http://127.0.0.1:1', { port: idpPort });
-  const base = { TESSERA__IDPS__DEV_IDP__ISSUER: idp.url, TESSERA__APPS__AUTHSERVER__ISSUER: issuer, TESSERA__APPS__TOKENMANAGER__USERTOKENS__ISSUER: issuer };
-  const devIdp = await startAppProcess('dev-idp', { ...base, TESSERA__APPS__DEVIDP__HTTP: '127.0.0.1:0', TESSERA__APPS__DEVIDP__ISSUER: idp.url }, [/^dev-idp listening$/]);
-  idp.setTarget(`http://127.0.0.1:${devIdp.port(/^dev-idp listening$/)}`);
-  const gateway = await startAppProcess('idp-gateway', testEnv(pki, base), [/^gRPC server listening$/]);
-  const gatewayAddress = `127.0.0.1:${gateway.port(/^gRPC server listening$/)}`;
-  const tokenmanager = await startAppProcess('tokenmanager', testEnv(pki, { ...base, TESSERA__APPS__TOKENMANAGER__IDPGATEWAY__ADDRESS: gatewayAddress }), [/^gRPC server listening$/]);
+  const backends = await startBackends(pki, issuer);
   const config = testConfig(pki, {
-    ...base,
+    ...backends.env,
+    ...backends.authserverEnv,
     TESSERA__APPS__AUTHSERVER__HTTP: `127.0.0.1:${port}`,
-    TESSERA__APPS__AUTHSERVER__TOKENMANAGER__ADDRESS: `127.0.0.1:${tokenmanager.port(/^gRPC server listening$/)}`,
-    TESSERA__APPS__AUTHSERVER__IDPGATEWAY__ADDRESS: gatewayAddress,
     TESSERA__LOG__LEVEL: 'debug',
     ...extra,
   });
@@ -57,8 +49,8 @@ export async function startAuthStack(extra: Record<string, string> = {}): Promis
     pki,
     config,
     authserver,
-    idp,
-    tokenmanager,
+    idp: backends.idp,
+    tokenmanager: backends.tokenmanager,
     logs: () => lines,
     async client(id) {
       const auth = id === 'tessera-web' ? oidc.ClientSecretBasic(WEB_SECRET) : oidc.None();
@@ -66,8 +58,7 @@ export async function startAuthStack(extra: Record<string, string> = {}): Promis
     },
     async close() {
       await authserver.close();
-      await Promise.all([tokenmanager.stop(), gateway.stop(), devIdp.stop()]);
-      await idp.close();
+      await backends.stop();
       pki.remove();
     },
   };

@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestPki, freePort, REPO_ROOT, startAppProcess, startFaultProxy, testEnv, type AppProcess, type FaultProxy } from '@tessera/testing';
+import { createTestPki, freePort, REPO_ROOT, startAppProcess, startBackends, startFaultProxy, testEnv, type AppProcess, type FaultProxy } from '@tessera/testing';
 
 export interface CliStack {
   /** The authserver as the CLI sees it: through a proxy that records every request. */
@@ -29,24 +29,12 @@ export interface CliStack {
 export async function startCliStack(): Promise<CliStack> {
   buildCli();
   const pki = await createTestPki();
-  const idp = await startFaultProxy('http://127.0.0.1:1');
   const front = await startFaultProxy('http://127.0.0.1:1');
   const issuer = front.url;
-  const base = { TESSERA__IDPS__DEV_IDP__ISSUER: idp.url, TESSERA__APPS__AUTHSERVER__ISSUER: issuer, TESSERA__APPS__TOKENMANAGER__USERTOKENS__ISSUER: issuer };
-  const devIdp = await startAppProcess('dev-idp', { ...base, TESSERA__APPS__DEVIDP__HTTP: '127.0.0.1:0', TESSERA__APPS__DEVIDP__ISSUER: idp.url }, [/^dev-idp listening$/]);
-  idp.setTarget(`http://127.0.0.1:${devIdp.port(/^dev-idp listening$/)}`);
-  const gateway = await startAppProcess('idp-gateway', testEnv(pki, base), [/^gRPC server listening$/]);
-  const gatewayAddress = `127.0.0.1:${gateway.port(/^gRPC server listening$/)}`;
-  const tokenmanager = await startAppProcess('tokenmanager', testEnv(pki, { ...base, TESSERA__APPS__TOKENMANAGER__IDPGATEWAY__ADDRESS: gatewayAddress }), [/^gRPC server listening$/]);
+  const backends = await startBackends(pki, issuer);
   const metricsPort = await freePort();
   const authserverEnv = (env: Record<string, string>) =>
-    testEnv(pki, {
-      ...base,
-      TESSERA__APPS__AUTHSERVER__TOKENMANAGER__ADDRESS: `127.0.0.1:${tokenmanager.port(/^gRPC server listening$/)}`,
-      TESSERA__APPS__AUTHSERVER__IDPGATEWAY__ADDRESS: gatewayAddress,
-      TESSERA__APPS__AUTHSERVER__DEVICEFLOW__INTERVAL: '1s',
-      ...env,
-    });
+    testEnv(pki, { ...backends.env, ...backends.authserverEnv, TESSERA__APPS__AUTHSERVER__DEVICEFLOW__INTERVAL: '1s', ...env });
   const authserver = await startAppProcess('authserver', authserverEnv({ TESSERA__APPS__AUTHSERVER__METRICS: `127.0.0.1:${metricsPort}` }), [/^authserver listening$/]);
   front.setTarget(`http://127.0.0.1:${authserver.port(/^authserver listening$/)}`);
   const others: AppProcess[] = [];
@@ -54,7 +42,7 @@ export async function startCliStack(): Promise<CliStack> {
     issuer,
     authserver,
     issuerRequests: front,
-    idp,
+    idp: backends.idp,
     async refreshes() {
       const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
       const line = text.split('\n').find((l) => l.startsWith('authserver_oauth_requests_total{') && l.includes('grant_type="refresh_token"') && l.includes('outcome="ok"'));
@@ -67,8 +55,8 @@ export async function startCliStack(): Promise<CliStack> {
       return { issuer: other };
     },
     async close() {
-      await Promise.all([...others, authserver, tokenmanager, gateway, devIdp].map((app) => app.stop()));
-      await Promise.all([front.close(), idp.close()]);
+      await Promise.all([...others, authserver].map((app) => app.stop()));
+      await Promise.all([backends.stop(), front.close()]);
       pki.remove();
     },
   };
