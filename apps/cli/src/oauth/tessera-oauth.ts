@@ -122,10 +122,8 @@ export class TesseraOAuth {
    * (connection refused, DNS, certificates), are not retried.
    */
   async refresh(refreshToken: string, options: { onRetry?: (why: string) => void } = {}): Promise<IssuedTokens> {
-    const once = async () => {
-      this.#config.timeout = REFRESH_TIMEOUT_S;
-      return issued(await this.#call('refresh', () => oidc.refreshTokenGrant(this.#config, refreshToken)));
-    };
+    this.#config.timeout = REFRESH_TIMEOUT_S;
+    const once = async () => issued(await this.#call('refresh', () => oidc.refreshTokenGrant(this.#config, refreshToken)));
     const sent = Date.now();
     try {
       return await once();
